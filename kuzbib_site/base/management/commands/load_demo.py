@@ -1,0 +1,37 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail import hooks
+
+from kuzbib_site.base import demo
+
+DEMO_HOOK = "kuzbib_load_demo"
+
+
+class Command(BaseCommand):
+    help = "Build (or bring up to date) the demo site and print the admin login. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--admin-password",
+            default=os.environ.get("KUZBIB_ADMIN_PASSWORD", ""),
+            help="Password for the 'admin' user (default: a new random one, printed).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, admin_password="", **options):
+        home = demo.load()
+        for load_app_demo in hooks.get_hooks(DEMO_HOOK):
+            load_app_demo(home, self.stdout)
+        password = admin_password or secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.org"}
+        )
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(self.style.SUCCESS("Demo site loaded."))
+        self.stdout.write(f"Admin: http://127.0.0.1:8000/admin/  login: admin  password: {password}")

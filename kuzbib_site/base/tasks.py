@@ -1,0 +1,16 @@
+"""Celery tasks of the base app; thin, the work is in plain functions."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+def record_heartbeat(name):
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name="kuzbib.base.heartbeat", ignore_result=True)
+def heartbeat(name="celery"):
+    """Run by beat every minute; ``/healthz`` shows when a worker last did it."""
+    record_heartbeat(name)

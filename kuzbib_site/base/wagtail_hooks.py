@@ -1,0 +1,105 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .exports import SafeExportIndexView
+from .models import Library, MembershipFee, Municipality, Person
+from .reports import ArrearsReportView
+
+
+class MunicipalityViewSet(SnippetViewSet):
+    model = Municipality
+    icon = "site"
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class LibraryViewSet(SnippetViewSet):
+    model = Library
+    icon = "home"
+    index_view_class = SafeExportIndexView
+    list_display = ["full_name", "short_name", "municipality", "member_since", "left_on"]
+    list_filter = ["municipality"]
+    list_export = [
+        "full_name",
+        "short_name",
+        "legal_form",
+        "municipality",
+        "address",
+        "website",
+        "email",
+        "phone",
+        "member_since",
+        "left_on",
+    ]
+    search_fields = ["full_name", "short_name"]
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    list_display = ["full_name", "position", "library"]
+    search_fields = ["last_name", "first_name"]
+
+
+class MembershipFeeViewSet(SnippetViewSet):
+    model = MembershipFee
+    icon = "tag"
+    index_view_class = SafeExportIndexView
+    list_display = ["library", "year", "amount", "paid_on"]
+    list_filter = ["year", "library__municipality"]
+    list_export = ["library", "year", "amount", "paid_on", "note"]
+
+
+class DirectoryGroup(SnippetViewSetGroup):
+    """«Справочники»: the partnership's shared directories in one admin menu."""
+
+    menu_label = _("Directory")
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (MunicipalityViewSet, LibraryViewSet, PersonViewSet, MembershipFeeViewSet)
+
+
+register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "kuzbib-reports/",
+            include(
+                (
+                    [
+                        path("arrears/", ArrearsReportView.as_view(), name="arrears"),
+                        path(
+                            "arrears/results/",
+                            ArrearsReportView.as_view(results_only=True),
+                            name="arrears_results",
+                        ),
+                    ],
+                    "base_reports",
+                )
+            ),
+        )
+    ]
+
+
+class ArrearsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return ArrearsReportView.permission_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_reports_menu_item")
+def register_arrears_menu_item():
+    return ArrearsMenuItem(
+        _("Dues arrears"),
+        reverse("base_reports:arrears"),
+        name="dues-arrears",
+        icon_name="warning",
+        order=800,
+    )

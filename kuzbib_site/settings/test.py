@@ -1,0 +1,17 @@
+"""The test suite: real PostgreSQL when DATABASE_URL is set, eager Celery unless a test starts a
+worker (see tests/conftest.py), mail kept in memory, fast password hashing."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, IS_POSTGRESQL
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-kuzbib"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests that need a real worker switch the Celery app to the Redis broker themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+ALLOWED_HOSTS = ["*"]
+if not IS_POSTGRESQL:
+    # A file, not memory, so that a worker process started by a test sees the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,280 @@
+"""Shared fixtures: the page tree, a real Redis, a real Celery worker process, and Playwright
+driving Debian's chromium with an axe-core check.
+
+Nothing here is mocked: a test that needs Redis gets a Redis server (REDIS_URL's, on database 15,
+or a private ``redis-server`` on a free port) and fails with a clear message when there is none.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+TEST_REDIS_DB = 15
+
+
+# --- Page tree ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def home_page(db):
+    """A HomePage as the root of the default site, as ``load_demo`` would make it."""
+    from wagtail.models import Page, Site
+
+    from tests.factories import HomePageFactory
+
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root, title="Кузбасские библиотеки", slug="kuzbib")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    Site.clear_site_root_paths_cache()
+    return home
+
+
+@pytest.fixture
+def site_tree(home_page):
+    """Home, an «О партнёрстве» standard page and the library directory, both in the menu."""
+    from tests.factories import LibraryIndexPageFactory, StandardPageFactory
+
+    about = StandardPageFactory(
+        parent=home_page,
+        title="О партнёрстве",
+        slug="about",
+        show_in_menus=True,
+        intro="Партнёрство объединяет библиотеки шахтёрского края.",
+    )
+    directory = LibraryIndexPageFactory(
+        parent=home_page, title="Библиотеки", slug="libraries", show_in_menus=True
+    )
+    return {"home": home_page, "about": about, "directory": directory}
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _with_db(url, db):
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis for tests: REDIS_URL's server on database 15 (flushed), or a private
+    ``redis-server`` started on a free port when REDIS_URL is unset."""
+    process = None
+    if os.environ.get("REDIS_URL"):
+        url = _with_db(os.environ["REDIS_URL"], TEST_REDIS_DB)
+    else:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail(
+                "These tests need Redis: set REDIS_URL or install redis-server "
+                "(apt-get install redis-server).",
+                pytrace=False,
+            )
+        port = _free_port()
+        workdir = tmp_path_factory.mktemp("redis")
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(workdir)],
+            stdout=subprocess.DEVNULL,
+        )
+        url = f"redis://127.0.0.1:{port}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError as error:
+            if time.monotonic() > deadline:
+                pytest.fail(f"Redis at {url} does not answer: {error}", pytrace=False)
+            time.sleep(0.2)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    if process:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --- Celery -----------------------------------------------------------------------------------
+
+
+def _reset_celery_pools(app):
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+def _database_url():
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A ``celery worker`` subprocess on the test database and the test Redis."""
+
+    def __init__(self, app, broker_url, log_path):
+        self.app = app
+        self.broker_url = broker_url
+        self.log_path = log_path
+        self.process = None
+        self.node = f"kuzbib-test-{os.getpid()}@{socket.gethostname()}"
+
+    def start(self, timeout=60):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "kuzbib_site.settings.test",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": self.broker_url,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kuzbib_site", "worker",
+             "-Q", "default,files,pdf,mail", "--pool", "solo", "-n", self.node,
+             "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited at start:\n{self.output()}", pytrace=False)
+            replies = self.app.control.ping(destination=[self.node], timeout=0.5)
+            if replies:
+                return self
+        self.stop()
+        pytest.fail(f"The Celery worker did not answer in {timeout} s:\n{self.output()}",
+                    pytrace=False)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def output(self):
+        return Path(self.log_path).read_text(errors="replace")[-5000:]
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_url, tmp_path):
+    """A real worker process consuming the test Redis; while it runs, this process sends tasks
+    through Redis instead of running them eagerly."""
+    from kuzbib_site.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    _reset_celery_pools(app)
+    redis.Redis.from_url(redis_url).flushdb()
+    worker = WorkerProcess(app, redis_url, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    _reset_celery_pools(app)
+
+
+# --- Browser ----------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context_args():
+    return {"locale": "ru-RU", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def page(browser, browser_context_args, live_server):
+    context = browser.new_context(base_url=live_server.url, **browser_context_args)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the page and fail on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        bad = [
+            violation
+            for violation in results.response["violations"]
+            if violation.get("impact") in {"serious", "critical"}
+        ]
+        details = "\n".join(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+            for violation in bad
+        )
+        assert not bad, f"axe-core found serious violations on {page.url}:\n{details}"
+        return results
+
+    return check
