@@ -98,8 +98,19 @@ def redis_url(tmp_path_factory):
         port = _free_port()
         workdir = tmp_path_factory.mktemp("redis")
         process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(workdir)],
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
             stdout=subprocess.DEVNULL,
         )
         url = f"redis://127.0.0.1:{port}/{TEST_REDIS_DB}"
@@ -163,10 +174,28 @@ class WorkerProcess:
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "kuzbib_site", "worker",
-             "-Q", "default,files,pdf,mail", "--pool", "solo", "-n", self.node,
-             "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kuzbib_site",
+                "worker",
+                "-Q",
+                "default,files,pdf,mail",
+                "--pool",
+                "solo",
+                "-n",
+                self.node,
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -176,8 +205,9 @@ class WorkerProcess:
             if replies:
                 return self
         self.stop()
-        pytest.fail(f"The Celery worker did not answer in {timeout} s:\n{self.output()}",
-                    pytrace=False)
+        pytest.fail(
+            f"The Celery worker did not answer in {timeout} s:\n{self.output()}", pytrace=False
+        )
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.process and self.process.poll() is None:
@@ -278,3 +308,19 @@ def axe_check():
         return results
 
     return check
+
+
+# --- Wagtail page-test assertions ---------------------------------------------------------------
+
+
+@pytest.fixture
+def wagtail_asserts(db, client):
+    """Wagtail's page-test assertions (assertCanCreateAt, assertPageIsRenderable …) for plain
+    pytest functions."""
+    from wagtail.coreutils import get_dummy_request
+    from wagtail.test.utils import WagtailPageTestCase
+
+    case = WagtailPageTestCase()
+    case.client = client
+    case.dummy_request = get_dummy_request()
+    return case

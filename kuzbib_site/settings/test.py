@@ -1,6 +1,8 @@
 """The test suite: real PostgreSQL when DATABASE_URL is set, eager Celery unless a test starts a
 worker (see tests/conftest.py), mail kept in memory, fast password hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, IS_POSTGRESQL
 
@@ -12,6 +14,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests that need a real worker switch the Celery app to the Redis broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["*"]
+STATIC_ROOT = BASE_DIR / "var" / "static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if not IS_POSTGRESQL:
-    # A file, not memory, so that a worker process started by a test sees the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+    # A file, not memory, so that a worker process started by a test sees the same database;
+    # one per test run, so that two runs on one machine do not share it.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

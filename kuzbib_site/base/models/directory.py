@@ -146,7 +146,9 @@ class Person(index.Indexed, models.Model):
     bio = RichTextField(_("biography"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
     panels = [
-        FieldRowPanel([FieldPanel("last_name"), FieldPanel("first_name"), FieldPanel("patronymic")]),
+        FieldRowPanel(
+            [FieldPanel("last_name"), FieldPanel("first_name"), FieldPanel("patronymic")]
+        ),
         FieldPanel("position"),
         FieldPanel("library"),
         FieldPanel("photo"),

@@ -5,6 +5,7 @@ per top-level section and, through the ``kuzbib_upcoming_events`` hook, their up
 """
 
 from django.db import models
+from django.db.models import F
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -63,10 +64,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = [
-            item.page.specific
-            for item in self.featured_pages.select_related("page").filter(page__live=True)
-        ]
+        order = list(self.featured_pages.values_list("page_id", flat=True))
+        featured = Page.objects.live().public().filter(pk__in=order).specific()
+        context["featured"] = sorted(featured, key=lambda page: order.index(page.pk))
         context["upcoming_events"] = [
             event for hook in hooks.get_hooks(UPCOMING_EVENTS_HOOK) for event in hook(request, 5)
         ]
@@ -77,7 +77,7 @@ class HomePage(Page):
                 Page.objects.live()
                 .public()
                 .descendant_of(section)
-                .order_by("-first_published_at")[: self.latest_per_section],
+                .order_by(F("first_published_at").desc(nulls_last=True))[: self.latest_per_section],
             )
             for section in self.get_children().live().public().in_menu()
         ]
@@ -134,8 +134,10 @@ class LibraryIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        libraries = Library.objects.members().select_related("municipality").order_by(
-            "municipality__name", "full_name"
+        libraries = (
+            Library.objects.members()
+            .select_related("municipality")
+            .order_by("municipality__name", "full_name")
         )
         groups = {}
         for library in libraries:

@@ -21,8 +21,4 @@ def breadcrumbs(context, page):
     site = Site.find_for_request(request) if request else None
     if site is None or page is None:
         return []
-    return list(
-        page.get_ancestors()
-        .filter(depth__gt=site.root_page.depth)
-        .live()
-    )
+    return list(page.get_ancestors().filter(depth__gt=site.root_page.depth).live())

@@ -34,4 +34,6 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(self.style.SUCCESS("Demo site loaded."))
-        self.stdout.write(f"Admin: http://127.0.0.1:8000/admin/  login: admin  password: {password}")
+        self.stdout.write(
+            f"Admin: http://127.0.0.1:8000/admin/  login: admin  password: {password}"
+        )

@@ -1,0 +1,43 @@
+"""Background work through a real Redis and a real worker process."""
+
+import time
+
+import pytest
+
+from kuzbib_site.base.models import WorkerHeartbeat
+from kuzbib_site.base.tasks import heartbeat
+
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_task_sent_through_redis_runs_in_the_worker(celery_worker):
+    result = heartbeat.apply_async(kwargs={"name": "through-redis"})
+    assert result.id
+    assert wait_for(lambda: WorkerHeartbeat.objects.filter(name="through-redis").exists()), (
+        celery_worker.output()
+    )
+    assert "kuzbib.base.heartbeat" in celery_worker.output()
+
+
+def test_without_redis_tasks_run_eagerly(db):
+    heartbeat.delay(name="eager")
+    assert WorkerHeartbeat.objects.filter(name="eager").exists()
+
+
+def test_heartbeat_is_idempotent(db):
+    heartbeat(name="twice")
+    heartbeat(name="twice")
+    assert WorkerHeartbeat.objects.filter(name="twice").count() == 1
+
+
+@pytest.mark.parametrize("queue", ["files", "pdf", "mail"])
+def test_worker_consumes_every_queue(celery_worker, queue):
+    heartbeat.apply_async(kwargs={"name": f"queue-{queue}"}, queue=queue)
+    assert wait_for(lambda: WorkerHeartbeat.objects.filter(name=f"queue-{queue}").exists())
