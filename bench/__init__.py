@@ -1,0 +1,18 @@
+"""``make bench``: how fast the public pages are, measured against a bare Django view.
+
+What it measures, on a throwaway database filled with the demo site plus a larger generated
+dataset (see ``bench.dataset``), served by gunicorn with production settings:
+
+* latency (p50, p95) and throughput (requests/s) of each URL in ``bench.run.PAGES``, a fixed
+  number of requests per URL with a few concurrent users (``bench.load``, locust as a library);
+* the SQL queries each URL runs once caches are warm (``bench.queries``, in-process);
+* the peak resident memory of the gunicorn workers.
+
+Why ratios: absolute timings depend on the machine, on what else runs on it and on the load
+generator, which shares the CPUs with gunicorn. A bare view (``/bench/bare/``: the full
+middleware stack, no template, no query) served by the same gunicorn in the same run absorbs
+all of that, so "p50 is 6x bare" compares across machines and runs where "p50 is 12 ms" does not.
+
+Nothing here is imported by the site; ``bench.settings`` and ``bench.urls`` exist only to add
+the bare view to the production configuration for the run.
+"""
