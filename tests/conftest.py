@@ -31,14 +31,28 @@ TEST_REDIS_DB = 15
 # --- Page tree ------------------------------------------------------------------------------
 
 
+def ensure_wagtail_root():
+    """Wagtail's root page, default locale and root collection, which its migrations create.
+    A transactional test (live server, Celery worker) ends by emptying every table, so the next
+    one may find them gone."""
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale, live=True)
+    )
+
+
 @pytest.fixture
 def home_page(db):
     """A HomePage as the root of the default site, as ``load_demo`` would make it."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
     from tests.factories import HomePageFactory
 
-    root = Page.get_first_root_node()
+    root = ensure_wagtail_root()
     home = HomePageFactory(parent=root, title="Кузбасские библиотеки", slug="kuzbib")
     Site.objects.update_or_create(
         is_default_site=True,
