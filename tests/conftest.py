@@ -338,3 +338,76 @@ def wagtail_asserts(db, client):
     case.client = client
     case.dummy_request = get_dummy_request()
     return case
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conference_tree(home_page):
+    """Events index → conference (16 Dec 2008) with two sessions, talks and a resolution;
+    sections index with two sections; two speakers."""
+    from tests.factories import (
+        ConferencePageFactory,
+        EventIndexPageFactory,
+        PersonFactory,
+        ResolutionItemFactory,
+        ResolutionPageFactory,
+        SectionIndexPageFactory,
+        SectionPageFactory,
+        SectionSessionPageFactory,
+        TalkFactory,
+    )
+    from tests.factories.events import at
+
+    events = EventIndexPageFactory(parent=home_page, show_in_menus=True)
+    sections_index = SectionIndexPageFactory(parent=home_page, show_in_menus=True)
+    methodology = SectionPageFactory(
+        parent=sections_index, title="Секция научно-методической работы", slug="methodology"
+    )
+    local_history = SectionPageFactory(
+        parent=sections_index, title="Секция краеведческой работы", slug="local-history"
+    )
+    conference = ConferencePageFactory(
+        parent=events, title="VIII Ежегодная сессия", slug="viii", number=8
+    )
+    speakers = [PersonFactory(last_name="Андреева"), PersonFactory(last_name="Белова")]
+    sessions = []
+    for section, hour in ((methodology, 13), (local_history, 15)):
+        session = SectionSessionPageFactory(
+            parent=conference,
+            title=f"Заседание: {section.title}",
+            section=section,
+            start=at(hour),
+            end=at(hour + 2),
+        )
+        TalkFactory(session=session, speakers=speakers[:1])
+        TalkFactory(session=session, speakers=speakers)
+        session.save_revision().publish()
+        sessions.append(session)
+    conference.save_revision().publish()  # fills the calendar
+    resolution = ResolutionPageFactory(parent=conference, slug="resolution")
+    ResolutionItemFactory(resolution=resolution, number="4", assignee_body="Совет НБП")
+    ResolutionItemFactory(
+        resolution=resolution, number="4.1", assignee_section=methodology, status="done"
+    )
+    ResolutionItemFactory(
+        resolution=resolution, number="4.10", assignee_section=local_history, status="in_progress"
+    )
+    ResolutionItemFactory(
+        resolution=resolution,
+        number="2",
+        kind="recommended",
+        assignee_body="«Молодые профессионалы»",
+    )
+    return {
+        "home": home_page,
+        "events": events,
+        "sections": sections_index,
+        "methodology": methodology,
+        "local_history": local_history,
+        "conference": conference,
+        "sessions": sessions,
+        "resolution": resolution,
+        "speakers": speakers,
+    }

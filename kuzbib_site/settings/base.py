@@ -28,8 +28,10 @@ def env_list(name, default=""):
 
 INSTALLED_APPS = [
     "kuzbib_site.base",
+    "events",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
@@ -239,6 +241,13 @@ KUZBIB_BASE = {
     "SEARCH_QUERY_MAX_LENGTH": 200,
     "LIBRARIES_PER_PAGE": 200,
     "LOW_VISION_COOKIE": "kuzbib_low_vision",
+}
+
+KUZBIB_EVENTS = {
+    # The Kemerovo region's zone (UTC+7); every event time is shown and exported in it.
+    "TIME_ZONE": "Asia/Novokuznetsk",
+    # The domain part of iCalendar UIDs: stable, so calendars update rather than duplicate.
+    "UID_DOMAIN": os.environ.get("KUZBIB_UID_DOMAIN", "kuzbib.ru"),
 }
 
 LOGGING = {

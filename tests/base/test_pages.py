@@ -133,7 +133,7 @@ def test_home_and_standard_page_queries_do_not_grow_with_pages(
         page = StandardPageFactory(parent=site_tree["about"], title=f"Новость {n}")
         if n < 3:
             HomePageFeatured.objects.create(home=site_tree["home"], page=page)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         many_home = count_queries(client, "/")
     with django_assert_max_num_queries(12):
         many_about = count_queries(client, "/about/")

@@ -7,8 +7,26 @@ from .base import (
     PersonFactory,
     StandardPageFactory,
 )
+from .events import (
+    ConferencePageFactory,
+    EventIndexPageFactory,
+    ResolutionItemFactory,
+    ResolutionPageFactory,
+    SectionIndexPageFactory,
+    SectionPageFactory,
+    SectionSessionPageFactory,
+    TalkFactory,
+)
 
 __all__ = [
+    "ConferencePageFactory",
+    "EventIndexPageFactory",
+    "ResolutionItemFactory",
+    "ResolutionPageFactory",
+    "SectionIndexPageFactory",
+    "SectionPageFactory",
+    "SectionSessionPageFactory",
+    "TalkFactory",
     "HomePageFactory",
     "LibraryFactory",
     "LibraryIndexPageFactory",

@@ -1,0 +1,43 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import CalendarEntry, ResolutionItem
+
+
+class ResolutionItemViewSet(SnippetViewSet):
+    """«Пункты резолюций»: where editors and section leaders keep each item's status and
+    progress notes."""
+
+    model = ResolutionItem
+    icon = "list-ol"
+    menu_label = _("Resolution items")
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["number", "text", "resolution", "assignee", "due_date", "status"]
+    list_filter = ["resolution", "kind", "status", "assignee_section"]
+    search_fields = ["text", "assignee_body"]
+    ordering = ["resolution", "kind", "sort_key"]
+
+
+register_snippet(ResolutionItemViewSet)
+
+
+@hooks.register("kuzbib_upcoming_events")
+def upcoming_events(request, limit):
+    entries = (
+        CalendarEntry.objects.filter(end__gte=timezone.now())
+        .select_related("page")
+        .order_by("start")[:limit]
+    )
+    return [entry.page for entry in entries]
+
+
+@hooks.register("kuzbib_load_demo")
+def load_demo(home, stdout):
+    from .demo import load
+
+    load(home)
+    stdout.write("Events: the VIII session, its sections, programme and resolution.")

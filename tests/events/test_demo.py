@@ -1,0 +1,63 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from events.models import (
+    CalendarEntry,
+    ConferencePage,
+    ResolutionItem,
+    SectionPage,
+    SectionSessionPage,
+    Talk,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_the_viii_session_and_its_full_resolution(client):
+    call_command("load_demo", stdout=io.StringIO())
+    conference = ConferencePage.objects.get(number=8)
+    assert conference.local_start.date().isoformat() == "2008-12-16"
+    assert conference.figures() == {
+        "participants": 165,
+        "libraries": 33,
+        "reports": 42,
+        "sections": 7,
+    }
+    sessions = SectionSessionPage.objects.child_of(conference)
+    assert sessions.filter(format="section").count() == 7
+    assert sessions.filter(title__contains="Библиотека как среда формирования").exists()
+    assert sessions.filter(
+        title__contains="Методическая деятельность: настоящее и будущее"
+    ).exists()
+    assert Talk.objects.filter(is_demo=False).count() == 0
+    items = ResolutionItem.objects.filter(resolution__in=conference.get_children())
+    decided = list(
+        items.filter(kind="decided").order_by("sort_key").values_list("number", flat=True)
+    )
+    recommended = list(
+        items.filter(kind="recommended").order_by("sort_key").values_list("number", flat=True)
+    )
+    assert decided == ["1", "2", "3", "4", "4.1", "4.2", "4.3", "5", "6", "6.1", "6.2"]
+    assert recommended == ["1", "2", "3", "3.1", "3.2", "3.3", "3.4", "3.5", "4", "5", "6", "7"]
+    assert items.get(kind="recommended", number="2").assignee_body.endswith(
+        "«Молодые профессионалы»"
+    )
+    assert items.get(kind="decided", number="4.3").assignee_section.slug == "methodology"
+    informatisation = SectionPage.objects.get(slug="informatisation")
+    assert informatisation.status == SectionPage.Status.REORGANISED
+    assert CalendarEntry.objects.filter(kind="session").count() == 10
+    for url in (
+        "/events/",
+        "/events/?when=past",
+        conference.url,
+        f"{conference.url}resolution/",
+        "/sections/",
+        "/sections/methodology/",
+        f"{conference.url}ics/",
+    ):
+        assert client.get(url).status_code == 200, url
+    call_command("load_demo", stdout=io.StringIO())
+    assert ResolutionItem.objects.count() == 23
+    assert Talk.objects.count() == 20

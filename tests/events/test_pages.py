@@ -1,0 +1,181 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from events.models import (
+    CalendarEntry,
+    ConferencePage,
+    EventIndexPage,
+    ResolutionPage,
+    SectionIndexPage,
+    SectionPage,
+    SectionSessionPage,
+)
+from kuzbib_site.base.models import HomePage
+from tests.factories import SectionSessionPageFactory, TalkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_tree_rules(wagtail_asserts):
+    wagtail_asserts.assertCanCreateAt(HomePage, EventIndexPage)
+    wagtail_asserts.assertCanCreateAt(EventIndexPage, ConferencePage)
+    wagtail_asserts.assertCanCreateAt(ConferencePage, SectionSessionPage)
+    wagtail_asserts.assertCanCreateAt(ConferencePage, ResolutionPage)
+    wagtail_asserts.assertCanCreateAt(HomePage, SectionIndexPage)
+    wagtail_asserts.assertCanCreateAt(SectionIndexPage, SectionPage)
+    wagtail_asserts.assertCanNotCreateAt(HomePage, ConferencePage)
+    wagtail_asserts.assertCanNotCreateAt(EventIndexPage, SectionSessionPage)
+    wagtail_asserts.assertAllowedSubpageTypes(SectionSessionPage, [])
+
+
+def test_every_page_type_renders(wagtail_asserts, conference_tree):
+    for key in ("events", "sections", "methodology", "conference", "resolution"):
+        wagtail_asserts.assertPageIsRenderable(conference_tree[key])
+    for session in conference_tree["sessions"]:
+        wagtail_asserts.assertPageIsRenderable(session)
+
+
+def test_event_cannot_end_before_it_starts(conference_tree):
+    conference = conference_tree["conference"]
+    conference.end = conference.start - datetime.timedelta(hours=1)
+    with pytest.raises(Exception, match="end"):
+        conference.full_clean()
+
+
+def test_conference_shows_dates_in_russian_and_kemerovo_time(client, conference_tree):
+    html = client.get("/events/viii/").content.decode()
+    assert "16 декабря 2008 г., 10:00–17:00" in html
+    assert "Заседание: Секция краеведческой работы" in html
+
+
+def test_conference_figures_are_counted_or_entered(client, conference_tree):
+    conference = conference_tree["conference"]
+    assert conference.figures() == {"participants": 0, "libraries": 0, "reports": 4, "sections": 2}
+    conference.participants_count, conference.reports_count = 165, 42
+    conference.save()
+    figures = ConferencePage.objects.get(pk=conference.pk).figures()
+    assert figures["participants"] == 165 and figures["reports"] == 42
+
+
+def test_session_lists_talks_with_speakers_and_libraries(client, conference_tree):
+    session = conference_tree["sessions"][0]
+    html = client.get(session.url).content.decode()
+    speaker = conference_tree["speakers"][1]
+    assert speaker.full_name in html and speaker.library.full_name in html
+
+
+def test_calendar_follows_publishing(conference_tree):
+    conference = conference_tree["conference"]
+    assert CalendarEntry.objects.filter(page=conference, kind="conference").exists()
+    assert CalendarEntry.objects.filter(kind="session").count() == 2
+    session = conference_tree["sessions"][0]
+    session.unpublish()
+    assert not CalendarEntry.objects.filter(page=session).exists()
+    session.title = "Перенесённое заседание"
+    session.save_revision().publish()
+    assert CalendarEntry.objects.get(page=session).title == "Перенесённое заседание"
+    Page.objects.get(pk=session.pk).delete()
+    assert CalendarEntry.objects.filter(kind="session").count() == 1
+
+
+def test_events_index_filters_and_splits_past_from_upcoming(client, conference_tree):
+    upcoming = client.get("/events/")
+    assert list(upcoming.context["entries"]) == []
+    past = client.get("/events/", {"when": "past"})
+    assert len(past.context["entries"]) == 3
+    sessions = client.get("/events/", {"when": "past", "kind": "session", "year": "2008"})
+    assert {e.kind for e in sessions.context["entries"]} == {"session"}
+    assert (
+        client.get("/events/", {"when": "past", "year": "2009"}).context["entries"].paginator.count
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "<script>", "year": "abc"},
+        {"year": "99999999999999999999"},
+        {"page": "-1"},
+        {"page": "x" * 2000},
+        {"when": "' OR 1=1"},
+        {"kind": "\x00"},
+    ],
+)
+def test_events_index_survives_malformed_filters(client, conference_tree, params):
+    response = client.get("/events/", params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main")[1]
+
+
+def test_section_page_lists_its_assignments_and_sessions(client, conference_tree):
+    html = client.get("/sections/methodology/").content.decode()
+    assert "Пункт резолюции" in html
+    assert "Заседание: Секция научно-методической работы" in html
+
+
+def test_reorganised_section_links_to_its_successor(client, conference_tree):
+    old = conference_tree["local_history"]
+    old.status = SectionPage.Status.REORGANISED
+    old.reorganised_into = conference_tree["methodology"]
+    old.save_revision().publish()
+    html = client.get(old.url).content.decode()
+    assert 'href="/sections/methodology/"' in html
+    index = client.get("/sections/")
+    assert [s.pk for s in index.context["former_sections"]] == [old.pk]
+
+
+def test_resolution_items_are_numbered_in_order(client, conference_tree):
+    response = client.get("/events/viii/resolution/")
+    assert [item.number for item in response.context["decided"]] == ["4", "4.1", "4.10"]
+    assert [item.number for item in response.context["recommended"]] == ["2"]
+    assert response.context["progress"] == 25
+
+
+def test_resolution_tracker_filters(client, conference_tree):
+    url = "/events/viii/resolution/"
+    done = client.get(url, {"status": "done"}).context
+    assert [item.number for item in done["decided"]] == ["4.1"] and done["recommended"] == []
+    recommended = client.get(url, {"kind": "recommended"}).context
+    assert recommended["decided"] == [] and len(recommended["recommended"]) == 1
+    by_section = client.get(url, {"assignee": "Секция краеведческой работы"}).context
+    assert [item.number for item in by_section["decided"]] == ["4.10"]
+    hostile = client.get(url, {"status": "<x>", "kind": "\x00", "assignee": "'; --"})
+    assert hostile.status_code == 200 and hostile.context["shown"] == 4
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_queries_do_not_grow_with_talks_and_sessions(
+    client, conference_tree, django_assert_max_num_queries
+):
+    urls = [
+        "/events/viii/",
+        conference_tree["sessions"][0].url,
+        "/events/?when=past",
+        "/events/viii/resolution/",
+        "/sections/methodology/",
+        "/events/ics/",
+        "/events/viii/ics/",
+    ]
+    for url in urls:
+        client.get(url)
+    few = {url: count_queries(client, url) for url in urls}
+    conference, session = conference_tree["conference"], conference_tree["sessions"][0]
+    for _ in range(15):
+        extra = SectionSessionPageFactory(parent=conference, section=conference_tree["methodology"])
+        TalkFactory(session=extra, speakers=conference_tree["speakers"])
+        extra.save_revision().publish()
+        TalkFactory(session=session, speakers=conference_tree["speakers"])
+    for url in urls:
+        with django_assert_max_num_queries(25):
+            many = count_queries(client, url)
+        assert many == few[url], url

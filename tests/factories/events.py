@@ -1,0 +1,100 @@
+import datetime
+
+import factory
+import wagtail_factories
+
+from events.models import (
+    EVENT_TIMEZONE,
+    ConferencePage,
+    EventIndexPage,
+    ResolutionItem,
+    ResolutionPage,
+    SectionIndexPage,
+    SectionPage,
+    SectionSessionPage,
+    Talk,
+)
+
+DAY = datetime.date(2008, 12, 16)
+
+
+def at(hour, day=DAY):
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=EVENT_TIMEZONE)
+
+
+class EventIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = EventIndexPage
+
+    title = "Мероприятия"
+    slug = "events"
+
+
+class ConferencePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ConferencePage
+
+    title = factory.Sequence(lambda n: f"Сессия конференции {n}")
+    number = factory.Sequence(lambda n: n + 1)
+    start = at(10)
+    end = at(17)
+    venue = "Областная научная библиотека"
+    city = "Кемерово"
+    organisers = "НП «Кузбасские библиотеки»"
+
+
+class SectionIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = SectionIndexPage
+
+    title = "Секции"
+    slug = "sections"
+
+
+class SectionPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = SectionPage
+
+    title = factory.Sequence(lambda n: f"Секция {n}")
+
+
+class SectionSessionPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = SectionSessionPage
+
+    title = factory.Sequence(lambda n: f"Заседание {n}")
+    start = at(13)
+    end = at(15)
+    room = "Ауд. 201"
+
+
+class TalkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Talk
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Доклад {n}")
+    abstract = "Тезисы."
+
+    @factory.post_generation
+    def speakers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.speakers.set(extracted)
+            self.save()
+
+
+class ResolutionPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ResolutionPage
+
+    title = "Резолюция"
+    adopted_on = DAY
+
+
+class ResolutionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResolutionItem
+
+    kind = ResolutionItem.Kind.DECIDED
+    number = factory.Sequence(lambda n: str(n + 1))
+    text = factory.Sequence(lambda n: f"Пункт резолюции {n}")
