@@ -261,5 +261,8 @@ LOGGING = {
         # every one at INFO; page edits are already in Wagtail's own audit log.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
