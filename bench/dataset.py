@@ -7,7 +7,8 @@ caller sets DJANGO_SETTINGS_MODULE and DATABASE_URL). Adds:
   (some have left, some never joined), with their yearly dues;
 * ``SECTIONS`` top-level sections in the menu, each with ``PAGES_PER_SECTION`` published
   StandardPages with a few paragraphs of Russian text, so that the home page lists the latest
-  pages per section and search has many candidates to rank.
+  pages per section and search has many candidates to rank;
+* ``EXTRA_SESSIONS`` sessions of ``TALKS_PER_SESSION`` talks each in the demo's VIII session.
 
 Deterministic (fixed seed), so runs compare. Pages go through ``save_revision().publish()``
 like an editor's would, which also fills the search and reference indexes.
@@ -31,6 +32,8 @@ SECTIONS = [
     ("bench-documents", "Документы"),
 ]
 PAGES_PER_SECTION = 50
+EXTRA_SESSIONS = 30
+TALKS_PER_SESSION = 4
 SEED = 2008
 
 VOCABULARY = (
@@ -173,6 +176,43 @@ def add_pages(rng):
     return count
 
 
+def add_programme(rng):
+    """Thirty more sessions with four talks each in the VIII session, so that the conference
+    page, its programme and the calendar show a full-size conference."""
+    from events.models import ConferencePage, SectionPage, SectionSessionPage, Talk
+    from kuzbib_site.base.models import Person
+
+    conference = ConferencePage.objects.get(slug="viii-session-2008")
+    sections = list(SectionPage.objects.all())
+    people = list(Person.objects.all())
+    day = conference.start.replace(hour=3)  # 10:00 in Kemerovo
+    for number in range(1, EXTRA_SESSIONS + 1):
+        start = day + datetime.timedelta(hours=number % 6)
+        session = SectionSessionPage(
+            slug=f"bench-session-{number}",
+            title=f"Заседание {number}: {' '.join(rng.choices(WORDS, k=3))}",
+            section=rng.choice(sections),
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+            room=f"Ауд. {100 + number % 8}",
+            city="Кемерово",
+        )
+        conference.add_child(instance=session)
+        for order in range(TALKS_PER_SESSION):
+            talk = Talk(
+                session=session,
+                title=paragraph(rng, 1)[:200],
+                sort_order=order,
+                abstract=paragraph(rng, 4),
+                is_demo=True,
+            )
+            talk.save()
+            talk.speakers.set(rng.sample(people, k=min(2, len(people))))
+            talk.save()
+        session.save_revision().publish()
+    return EXTRA_SESSIONS
+
+
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
@@ -183,7 +223,13 @@ def main():
     with transaction.atomic():
         libraries, fees = add_libraries(rng)
         pages = add_pages(rng)
-    summary = {"extra_libraries": libraries, "extra_fees": fees, "extra_pages": pages}
+        sessions = add_programme(rng)
+    summary = {
+        "extra_libraries": libraries,
+        "extra_fees": fees,
+        "extra_pages": pages,
+        "extra_sessions": sessions,
+    }
     summary["seconds"] = round(time.monotonic() - started, 1)
     json.dump(summary, sys.stdout)
     sys.stdout.write("\n")

@@ -43,6 +43,11 @@ PAGES = [
     ("directory", "/libraries/"),
     ("search", "/search/?q=библиотеки"),
     ("healthz", "/healthz"),
+    ("events index", "/events/?when=past"),
+    ("conference", "/events/viii-session-2008/"),
+    ("programme", "/events/viii-session-2008/programme/"),
+    ("resolution", "/events/viii-session-2008/resolution/"),
+    ("events .ics", "/events/ics/"),
 ]
 REQUESTS = 400  # measured requests per URL
 USERS = 4  # concurrent users

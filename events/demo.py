@@ -3,11 +3,17 @@ partnership's sections, the VIII session of 16 December 2008 with its plenary, s
 sessions, round table and dialogue with students, demo talks (``is_demo``) and the resolution
 with every decided and recommended item.
 
-The resolution's text is the seed's; assignees follow its wording; statuses, due dates, progress
-notes, talks and speakers are illustrative. Idempotent, like the rest of ``load_demo``.
+Each section gets a group «Руководители: …» that may edit only its section page and its
+sessions. The resolution's text is the seed's; assignees follow its wording; statuses, due
+dates, progress notes, talks and speakers are illustrative. Idempotent, like the rest of
+``load_demo``.
 """
 
 import datetime
+
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import GroupPagePermission
 
 from kuzbib_site.base.demo import ensure_child
 from kuzbib_site.base.models import Library, Person
@@ -557,9 +563,107 @@ def load_resolution(conference, sections):
     return resolution
 
 
+def load_upcoming(home, sections):
+    """A made-up next session, a month from the day the demo is loaded, so that the demo shows
+    registration and the call for papers open. Its intro says it is demo content."""
+    index = EventIndexPage.objects.child_of(home).get(slug="events")
+    day = (timezone.localdate() + datetime.timedelta(days=30)).replace(day=15)
+    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=EVENT_TIMEZONE)
+    conference = ensure_child(
+        index,
+        ConferencePage,
+        "demo-next-session",
+        title="Ежегодная сессия конференции НП «Кузбасские библиотеки» (демонстрация)",
+        number=99,
+        theme="Молодые специалисты в библиотеках Кузбасса",
+        intro="Демонстрационная конференция: на ней можно попробовать регистрацию и подачу "
+        "заявки на доклад.",
+        start=start,
+        end=start + datetime.timedelta(hours=7),
+        venue=VENUE,
+        address=ADDRESS,
+        city="Кемерово",
+        organisers="НП «Кузбасские библиотеки»",
+        status=EventStatus.REGISTRATION_OPEN,
+        registration_opens=timezone.now() - datetime.timedelta(days=1),
+        registration_closes=start - datetime.timedelta(days=1),
+        capacity=120,
+        cfp_opens=timezone.now() - datetime.timedelta(days=1),
+        cfp_closes=start - datetime.timedelta(days=10),
+    )
+    for slug, title, fmt, section, hour, capacity in (
+        ("plenary", "Пленарное заседание", SectionSessionPage.Format.PLENARY, None, 10, None),
+        (
+            "methodology",
+            "Заседание секции научно-методической работы",
+            SectionSessionPage.Format.SECTION,
+            "methodology",
+            13,
+            None,
+        ),
+        (
+            "workshop",
+            "Мастер-класс «Библиотечный блог: с чего начать»",
+            SectionSessionPage.Format.WORKSHOP,
+            "e-resources",
+            15,
+            20,
+        ),
+    ):
+        session_start = start.replace(hour=hour)
+        ensure_child(
+            conference,
+            SectionSessionPage,
+            slug,
+            title=title,
+            format=fmt,
+            section=sections[section] if section else None,
+            start=session_start,
+            end=session_start + datetime.timedelta(hours=2),
+            room="Большой зал",
+            venue=VENUE,
+            address=ADDRESS,
+            city="Кемерово",
+            status=EventStatus.PLANNED,
+            capacity=capacity,
+        )
+    return conference
+
+
+LEADER_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+def leader_group_name(section):
+    return f"Руководители: {section.title}"[:150]
+
+
+def load_leader_groups(sections):
+    """One group per section whose members edit that section's page and its sessions in the
+    conference, and nothing else (Wagtail's page permissions apply to a page and its subtree)."""
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    page_permissions = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=LEADER_PERMISSIONS
+        )
+    )
+    for section in sections.values():
+        group, _ = Group.objects.get_or_create(name=leader_group_name(section))
+        group.permissions.add(access_admin)
+        pages = [section, *SectionSessionPage.objects.filter(section=section)]
+        for page in pages:
+            for permission in page_permissions:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=page, permission=permission
+                )
+
+
 def load(home):
     sections = load_sections(home)
     people = load_people()
     conference = load_conference(home, sections, people)
     load_resolution(conference, sections)
+    load_upcoming(home, sections)
+    load_leader_groups(sections)
     return conference

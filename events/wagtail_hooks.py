@@ -1,10 +1,13 @@
+from django.urls import include, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import ProceedingsBuildView, ProposalDecisionView, proposal_file
 from .models import CalendarEntry, ResolutionItem
+from .viewsets import ProposalViewSet, RegistrationViewSet
 
 
 class ResolutionItemViewSet(SnippetViewSet):
@@ -23,6 +26,8 @@ class ResolutionItemViewSet(SnippetViewSet):
 
 
 register_snippet(ResolutionItemViewSet)
+register_snippet(RegistrationViewSet)
+register_snippet(ProposalViewSet)
 
 
 @hooks.register("kuzbib_upcoming_events")
@@ -41,3 +46,21 @@ def load_demo(home, stdout):
 
     load(home)
     stdout.write("Events: the VIII session, its sections, programme and resolution.")
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    urls = [
+        path(
+            "proceedings/<int:page_id>/build/",
+            ProceedingsBuildView.as_view(),
+            name="proceedings_build",
+        ),
+        path(
+            "proposals/<int:pk>/decide/",
+            ProposalDecisionView.as_view(),
+            name="proposal_decide",
+        ),
+        path("proposals/<int:pk>/file/", proposal_file, name="proposal_file"),
+    ]
+    return [path("events/", include((urls, "events_admin")))]

@@ -1,4 +1,5 @@
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus, sync_calendar
+from .cfp import Proposal
 from .pages import (
     ConferencePage,
     EventIndexPage,
@@ -11,6 +12,7 @@ from .pages import (
     Talk,
     WorkingGroup,
 )
+from .registration import Registration, SessionSeat
 
 __all__ = [
     "EVENT_TIMEZONE",
@@ -19,12 +21,15 @@ __all__ = [
     "EventIndexPage",
     "EventMixin",
     "EventStatus",
+    "Proposal",
+    "Registration",
     "ResolutionItem",
     "ResolutionItemNote",
     "ResolutionPage",
     "SectionIndexPage",
     "SectionPage",
     "SectionSessionPage",
+    "SessionSeat",
     "Talk",
     "WorkingGroup",
     "sync_calendar",

@@ -27,6 +27,9 @@ from wagtail.search import index
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Person
 
+from ..cfp_views import ProposalRoutesMixin
+from ..panels import ProceedingsPanel
+from ..registration_views import RegistrationRoutesMixin
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus
 
 RICH = ["bold", "italic", "link", "ol", "ul"]
@@ -104,7 +107,9 @@ class EventIndexPage(RoutablePageMixin, Page):
         return ics_response(content, "kuzbib-events.ics")
 
 
-class ConferencePage(RoutablePageMixin, EventMixin, Page):
+class ConferencePage(
+    RegistrationRoutesMixin, ProposalRoutesMixin, RoutablePageMixin, EventMixin, Page
+):
     """One session of the partnership's annual conference («VIII Ежегодная сессия»). Its section
     sessions and its resolution are child pages. Its figures are counted from the programme, or
     entered by editors for historic sessions held before the site existed."""
@@ -150,6 +155,40 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
     proceedings_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     proceedings_built_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    registration_opens = models.DateTimeField(
+        _("registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep registration off."),
+    )
+    registration_closes = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the conference starts."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: unlimited. Beyond it, registrants go on the waitlist."),
+    )
+    cfp_opens = models.DateTimeField(
+        _("call for papers opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to take no report proposals."),
+    )
+    cfp_closes = models.DateTimeField(
+        _("call for papers closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the conference starts."),
+    )
+    requires_approval = models.BooleanField(
+        _("registrations need an editor's approval"), default=False
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("number"), FieldPanel("theme")]),
@@ -162,6 +201,20 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
                 FieldRowPanel([FieldPanel("reports_count"), FieldPanel("sections_count")]),
             ],
             heading=_("Figures of a historic session"),
+        ),
+        MultiFieldPanel([ProceedingsPanel()], heading=_("Proceedings")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("registration_opens"), FieldPanel("registration_closes")]
+                ),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("requires_approval")]),
+            ],
+            heading=_("Registration"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("cfp_opens"), FieldPanel("cfp_closes")])],
+            heading=_("Call for papers"),
         ),
     ]
     search_fields = [
@@ -202,6 +255,8 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["sessions"] = self.sessions().select_related("section")
         context["figures"] = self.figures()
+        context["cfp_open"] = self.cfp_is_open()
+        context["cfp_closes"] = self.cfp_closes or self.start
         context["resolution"] = ResolutionPage.objects.live().child_of(self).first()
         context["jsonld"] = self.jsonld(request, context["sessions"])
         return context
@@ -220,6 +275,27 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         events = [page_ical_event(self, request)]
         events += [page_ical_event(session, request) for session in self.sessions()]
         return ics_response(build_calendar(events, self.title), f"conference-{self.pk}.ics")
+
+    @path("programme/", name="programme")
+    def programme(self, request):
+        """The programme grid: days, times by rooms."""
+        from ..programme import programme_response
+
+        return programme_response(self, request)
+
+    @path("schedule-xml/", name="schedule_xml")
+    def schedule_xml(self, request):
+        """The schedule for conference apps (Frab/Pentabarf XML)."""
+        from ..frab import schedule_xml_response
+
+        return schedule_xml_response(self, request)
+
+    @path("schedule-json/", name="schedule_json")
+    def schedule_json(self, request):
+        """The schedule for conference apps (Frab JSON)."""
+        from ..frab import schedule_json_response
+
+        return schedule_json_response(self, request)
 
 
 class SectionIndexPage(Page):
@@ -376,12 +452,18 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
         Person, verbose_name=_("moderators"), blank=True, related_name="+"
     )
     description = RichTextField(_("description"), blank=True, features=RICH)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("For workshops and round tables; empty: no limit of its own."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("format"), FieldPanel("section")]),
         *EventMixin.event_panels,
-        FieldPanel("room"),
+        FieldRowPanel([FieldPanel("room"), FieldPanel("capacity")]),
         FieldPanel("moderators"),
         FieldPanel("description"),
         InlinePanel("talks", label=_("Talks")),
@@ -469,7 +551,7 @@ class Talk(Orderable, ClusterableModel):
         return self.title
 
 
-class ResolutionPage(Page):
+class ResolutionPage(RoutablePageMixin, Page):
     """The resolution a conference adopts: a preamble and numbered items, each decided
     («постановляет») or recommended («рекомендует»), assigned to a section or a named body,
     with a due date, a status and dated progress notes. Items are edited in the admin under
@@ -535,6 +617,13 @@ class ResolutionPage(Page):
             }
         )
         return context
+
+    @path("pdf/", name="pdf")
+    def pdf(self, request):
+        """The resolution as a PDF download."""
+        from ..programme import resolution_pdf_response
+
+        return resolution_pdf_response(self, request)
 
 
 class ResolutionItem(ClusterableModel):

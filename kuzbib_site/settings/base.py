@@ -132,11 +132,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A message not acknowledged within this time (a worker that died without saying so) goes back
 # to the queue; it must exceed the longest hard time limit of any task.
+# Heavy file work, PDF rendering and mail each have a queue, so that one cannot starve another.
+CELERY_TASK_ROUTES = {
+    "kuzbib.*.build_*": {"queue": "pdf"},
+    "kuzbib.*.send_*": {"queue": "mail"},
+    "kuzbib.*.process_*": {"queue": "files"},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Novokuznetsk"
 CELERY_BEAT_SCHEDULE = {
     "kuzbib.base.heartbeat": {"task": "kuzbib.base.heartbeat", "schedule": 60.0},
+    "kuzbib.events.sweep": {"task": "kuzbib.events.sweep", "schedule": 300.0},
 }
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -248,6 +255,9 @@ KUZBIB_EVENTS = {
     "TIME_ZONE": "Asia/Novokuznetsk",
     # The domain part of iCalendar UIDs: stable, so calendars update rather than duplicate.
     "UID_DOMAIN": os.environ.get("KUZBIB_UID_DOMAIN", "kuzbib.ru"),
+    # Report proposals' files: kinds read from the content, and the size limit.
+    "PROPOSAL_FILE_KINDS": ["pdf", "docx", "odt"],
+    "PROPOSAL_FILE_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 LOGGING = {

@@ -47,7 +47,7 @@ def test_demo_has_the_viii_session_and_its_full_resolution(client):
     assert items.get(kind="decided", number="4.3").assignee_section.slug == "methodology"
     informatisation = SectionPage.objects.get(slug="informatisation")
     assert informatisation.status == SectionPage.Status.REORGANISED
-    assert CalendarEntry.objects.filter(kind="session").count() == 10
+    assert CalendarEntry.objects.filter(kind="session", page__in=sessions).count() == 10
     for url in (
         "/events/",
         "/events/?when=past",
@@ -61,3 +61,24 @@ def test_demo_has_the_viii_session_and_its_full_resolution(client):
     call_command("load_demo", stdout=io.StringIO())
     assert ResolutionItem.objects.count() == 23
     assert Talk.objects.count() == 20
+
+
+def test_section_leaders_edit_their_section_and_sessions_only(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from events.demo import leader_group_name
+
+    call_command("load_demo", stdout=io.StringIO())
+    methodology = SectionPage.objects.get(slug="methodology")
+    leader = django_user_model.objects.create_user("leader", password="x")
+    leader.groups.add(Group.objects.get(name=leader_group_name(methodology)))
+    assert methodology.permissions_for_user(leader).can_edit()
+    assert methodology.permissions_for_user(leader).can_publish()
+    own = SectionSessionPage.objects.filter(section=methodology)
+    assert own.exists()
+    assert all(session.permissions_for_user(leader).can_edit() for session in own)
+    others = SectionSessionPage.objects.exclude(section=methodology)
+    assert not any(session.permissions_for_user(leader).can_edit() for session in others)
+    assert not SectionPage.objects.get(slug="reference").permissions_for_user(leader).can_edit()
+    conference = ConferencePage.objects.get(number=8)
+    assert not conference.permissions_for_user(leader).can_edit()

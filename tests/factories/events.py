@@ -98,3 +98,25 @@ class ResolutionItemFactory(factory.django.DjangoModelFactory):
     kind = ResolutionItem.Kind.DECIDED
     number = factory.Sequence(lambda n: str(n + 1))
     text = factory.Sequence(lambda n: f"Пункт резолюции {n}")
+
+
+# --- Registration (appended by the registration work) --------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration made directly, bypassing the capacity rules; tests of the rules go
+    through ``events.registration.register``."""
+
+    class Meta:
+        model = "events.Registration"
+
+    conference = None
+    name = factory.Sequence(lambda n: f"Участница {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@library.example.ru")
+    new_library_name = "Сельская библиотека"
+    position = "библиотекарь"
+    role = "listener"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    status = "confirmed"

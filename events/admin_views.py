@@ -1,0 +1,116 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import cfp, proceedings
+from .models import ConferencePage, Proposal
+
+
+class ProceedingsBuildView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm (GET) and queue (POST) a rebuild of a conference's proceedings; for users who may
+    edit the conference page."""
+
+    template_name = "events/admin/proceedings_confirm.html"
+    page_title = gettext_lazy("Conference proceedings")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, page_id):
+        self.conference = get_object_or_404(ConferencePage, pk=page_id)
+        if not self.conference.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        return super().dispatch(request, page_id)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "conference": self.conference}
+
+    def post(self, request, page_id):
+        proceedings.request_build(self.conference)
+        messages.success(request, _("The proceedings are queued for building."))
+        return redirect("wagtailadmin_pages:edit", self.conference.pk)
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("accept", gettext_lazy("Accept into a session")),
+            ("reject", gettext_lazy("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    session = forms.ModelChoiceField(label=gettext_lazy("Session"), queryset=None, required=False)
+    message = forms.CharField(
+        label=gettext_lazy("Message to the author"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=3000,
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = cfp.sessions_for(proposal)
+        self.fields["session"].label_from_instance = lambda session: session.title
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "accept" and not cleaned.get("session"):
+            self.add_error("session", gettext_lazy("Choose the session the talk goes into."))
+        return cleaned
+
+
+class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
+    """Accept a proposal into a session of its conference, or decline it, with a message that is
+    e-mailed to the author. For editors of the conference and leaders of the proposal's section."""
+
+    template_name = "events/admin/proposal_decide.html"
+    form_class = ProposalDecisionForm
+    page_title = gettext_lazy("Report proposal")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, pk):
+        self.proposal = get_object_or_404(
+            Proposal.objects.select_related("conference", "section", "library"), pk=pk
+        )
+        if not cfp.can_decide(request.user, self.proposal):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "proposal": self.proposal}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proposal": self.proposal}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                cfp.accept(self.proposal, self.request.user, data["session"], data["message"])
+                messages.success(
+                    self.request, _("The proposal is accepted; the talk is in the programme.")
+                )
+            else:
+                cfp.reject(self.proposal, self.request.user, data["message"])
+                messages.success(self.request, _("The proposal is declined."))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("events_admin:proposal_decide", self.proposal.pk)
+
+
+def proposal_file(request, pk):
+    """The proposal's file, for those who may decide on it; never through a public URL."""
+    proposal = get_object_or_404(Proposal, pk=pk)
+    if not cfp.can_decide(request.user, proposal) or not proposal.file:
+        raise Http404
+    return FileResponse(
+        proposal.file.open("rb"),
+        as_attachment=True,
+        filename=proposal.file.name.rsplit("/", 1)[-1],
+    )

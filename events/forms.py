@@ -1,0 +1,192 @@
+"""Public forms of the events app."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from kuzbib_site.base.models import Library
+from kuzbib_site.base.uploads import check_upload, safe_filename
+
+from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
+
+
+class LibraryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        label = f"{obj.title} ({obj.get_format_display()})"
+        if obj.capacity is not None and obj.taken >= obj.capacity:
+            label += " — " + str(_("no places left, waitlist"))
+        return label
+
+
+class RegistrationForm(forms.ModelForm):
+    """Registration for a conference. Every entered value is kept when the form has errors."""
+
+    library = LibraryChoiceField(
+        label=_("Library"),
+        queryset=Library.objects.order_by("full_name"),
+        required=False,
+        empty_label=_("— not in the list —"),
+    )
+    sessions = SessionChoiceField(
+        label=_("Sessions of interest"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I consent to the processing of my personal data (name, e-mail, library, position) "
+            "by the partnership «Kuzbass Libraries» to organise the conference."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Without consent to personal-data processing we cannot register you.")
+        },
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "name",
+            "email",
+            "library",
+            "new_library_name",
+            "position",
+            "role",
+            "sessions",
+            "accessibility_needs",
+        ]
+        widgets = {
+            "role": forms.RadioSelect,
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {"required": _("Please enter your full name.")},
+            "email": {
+                "required": _("Please enter your e-mail address."),
+                "invalid": _("Please enter a valid e-mail address, e.g. name@library.ru."),
+            },
+        }
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference = conference
+        self.fields["sessions"].queryset = conference.sessions().annotate(
+            taken=Count("seats", filter=Q(seats__status=SessionSeat.Status.CONFIRMED))
+        )
+        self.fields["role"].choices = Registration.Role.choices
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        if not self.fields["sessions"].queryset.exists():
+            del self.fields["sessions"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your full name."))
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_new_library_name(self):
+        return " ".join(self.cleaned_data["new_library_name"].split())
+
+    def clean_position(self):
+        return " ".join(self.cleaned_data["position"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("library")
+            and not cleaned.get("new_library_name")
+            and "library" not in self.errors
+            and "new_library_name" not in self.errors
+        ):
+            self.add_error(
+                "library", _("Choose your library from the list or write its name below.")
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The registration is created by events.registration.register(), not by this form;
+        # skip the model's validation of the fields the form does not set (conference, consent).
+        pass
+
+
+class ProposalForm(forms.ModelForm):
+    """A report proposal. The file's type is read from its content; every entered value is kept
+    when the form has errors (except the file, which browsers never resend)."""
+
+    library = LibraryChoiceField(
+        label=_("Library"),
+        queryset=Library.objects.order_by("full_name"),
+        required=False,
+        empty_label=_("— not in the list —"),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I consent to the processing of my personal data (name, e-mail, library, position) "
+            "by the partnership «Kuzbass Libraries» to review the proposal and publish the "
+            "programme."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Without consent to personal-data processing we cannot accept it.")
+        },
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "section",
+            "title",
+            "abstract",
+            "format",
+            "last_name",
+            "first_name",
+            "patronymic",
+            "email",
+            "library",
+            "new_library_name",
+            "position",
+            "co_authors",
+            "file",
+        ]
+        widgets = {"format": forms.RadioSelect, "abstract": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        section_ids = (
+            SectionSessionPage.objects.child_of(conference)
+            .exclude(section=None)
+            .values_list("section_id", flat=True)
+        )
+        self.fields["section"].queryset = SectionPage.objects.live().filter(pk__in=section_ids)
+        self.fields["section"].label_from_instance = lambda section: section.title
+        for name in ("last_name", "first_name", "email", "title", "abstract"):
+            self.fields[name].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("library") and not (cleaned.get("new_library_name") or "").strip():
+            self.add_error("library", _("Choose your library or write its name below."))
+        return cleaned
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and hasattr(uploaded, "content_type"):  # a new upload, not a stored file
+            limits = settings.KUZBIB_EVENTS
+            check_upload(
+                uploaded,
+                allowed=limits["PROPOSAL_FILE_KINDS"],
+                max_bytes=limits["PROPOSAL_FILE_MAX_BYTES"],
+            )
+            uploaded.name = safe_filename(uploaded.name)
+        return uploaded

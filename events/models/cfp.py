@@ -1,0 +1,129 @@
+"""Call for papers: report proposals to a conference's sections, and the decisions on them.
+
+A proposal is accepted or rejected by an editor or by the leader of its section; an accepted one
+becomes a talk in a session of the programme. Proposers follow their proposal through a private
+link (``token``); their personal data is never public.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kuzbib_site.base.uploads import PrivateStorage
+
+from .pages import ConferencePage, SectionPage, Talk
+
+
+def private_storage():
+    """Proposal files live outside MEDIA_ROOT and are served only by a permission-checked view."""
+    return PrivateStorage("proposals")
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Proposal(models.Model):
+    class Format(models.TextChoices):
+        REPORT = "report", _("report")
+        SHORT = "short", _("short talk")
+        PRESENTATION = "presentation", _("presentation of experience")
+        POSTER = "poster", _("poster")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("under review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    conference = models.ForeignKey(
+        ConferencePage,
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="proposals",
+    )
+    section = models.ForeignKey(
+        SectionPage,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    abstract = models.TextField(_("abstract"), max_length=5000)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.REPORT
+    )
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"))
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    library = models.ForeignKey(
+        "base.Library",
+        verbose_name=_("library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    new_library_name = models.CharField(
+        _("library not in the directory"), max_length=500, blank=True
+    )
+    co_authors = models.CharField(
+        _("co-authors"),
+        max_length=500,
+        blank=True,
+        help_text=_("Names and libraries of co-authors, separated by semicolons."),
+    )
+    file = models.FileField(
+        _("file"),
+        storage=private_storage,
+        upload_to="%Y/%m/",
+        blank=True,
+        max_length=255,
+        help_text=_("The text or slides: PDF, DOCX or ODT."),
+    )
+    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    decision_message = models.TextField(_("message to the author"), blank=True, max_length=3000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    talk = models.OneToOneField(
+        Talk,
+        verbose_name=_("talk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report proposal")
+        verbose_name_plural = _("report proposals")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def author_name(self):
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    @property
+    def library_name(self):
+        return self.library.full_name if self.library_id else self.new_library_name

@@ -1,0 +1,170 @@
+"""Conference registration: who comes, in which role, to which sessions, and where they stand —
+confirmed, on the waitlist, awaiting an editor's approval, cancelled or rejected.
+
+The rules (capacity, waitlist, promotion) live in ``events/registration.py``; these models only
+hold the state. A registrant manages their registration through a private link carrying
+``token``; personal data is never shown on a public page.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .pages import ConferencePage, SectionSessionPage
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Registration(models.Model):
+    class Role(models.TextChoices):
+        LISTENER = "listener", _("listener")
+        SPEAKER = "speaker", _("speaker")
+
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", _("awaiting approval")
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waitlist")
+        CANCELLED = "cancelled", _("cancelled")
+        REJECTED = "rejected", _("rejected")
+
+    #: Statuses that hold or wait for a place; an e-mail may have one of these per conference.
+    ACTIVE = (Status.PENDING_APPROVAL, Status.CONFIRMED, Status.WAITLISTED)
+
+    conference = models.ForeignKey(
+        ConferencePage,
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    library = models.ForeignKey(
+        "base.Library",
+        verbose_name=_("library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    new_library_name = models.CharField(
+        _("library not in the directory"),
+        max_length=500,
+        blank=True,
+        help_text=_("If your library is not in the list, write its full name."),
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LISTENER)
+    sessions = models.ManyToManyField(
+        SectionSessionPage,
+        verbose_name=_("sessions of interest"),
+        through="SessionSeat",
+        blank=True,
+        related_name="registrations",
+    )
+    accessibility_needs = models.TextField(
+        _("accessibility needs"),
+        max_length=2000,
+        blank=True,
+        help_text=_("E.g. a wheelchair-accessible room, a sign-language interpreter."),
+    )
+    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.CONFIRMED,
+        db_index=True,
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    last_emailed_at = models.DateTimeField(
+        _("last e-mail sent at"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["conference", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "email"],
+                condition=~Q(status="cancelled"),
+                name="one_active_registration_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def library_name(self):
+        if self.library_id:
+            return self.library.full_name
+        return self.new_library_name
+
+    def sessions_list(self):
+        """The chosen sessions and the seat in each, for exports (uses prefetched seats)."""
+        return "; ".join(
+            f"{seat.session.title} ({seat.get_status_display()})"
+            for seat in self.seats.all()
+            if seat.status != SessionSeat.Status.CANCELLED
+        )
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+    def private_url(self, request=None):
+        """The registrant's private page: status and cancellation."""
+        conference = self.conference
+        base = conference.get_full_url(request) or (
+            settings.WAGTAILADMIN_BASE_URL.rstrip("/") + conference.url_path
+        )
+        return (
+            base.rstrip("/")
+            + "/"
+            + conference.reverse_subpage("registration_status", args=[self.token])
+        )
+
+
+class SessionSeat(models.Model):
+    """A registrant's place in a session they chose. Sessions with a capacity (workshops, round
+    tables) keep their own waitlist; a seat is allocated once the registration is confirmed."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waitlist")
+        CANCELLED = "cancelled", _("cancelled")
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="seats"
+    )
+    session = models.ForeignKey(
+        SectionSessionPage,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="seats",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITLISTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("session seat")
+        verbose_name_plural = _("session seats")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="one_seat_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.registration} — {self.session}"

@@ -1,0 +1,345 @@
+"""Conference registration rules, free of HTTP and Celery: registering, cancelling, approving
+and rejecting, with capacity and waitlists for the conference and for sessions with a capacity
+of their own.
+
+Every change runs in one transaction that first locks the conference row, so concurrent
+registrations for the last places queue up behind each other and never overbook: the count of
+confirmed registrations is read under the lock. On SQLite, whose writers are serialised anyway, a
+writer that finds the database locked retries the whole transaction.
+
+E-mails are enqueued with ``transaction.on_commit``: nothing is sent for work that rolled back.
+"""
+
+import random
+import time
+
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ConferencePage, Registration, SectionSessionPage, SessionSeat
+
+#: How often a transaction that found SQLite locked is tried again.
+LOCK_RETRIES = 30
+
+
+class RegistrationError(Exception):
+    """A registration that the rules refuse; ``message`` is for the registrant."""
+
+    message = _("Registration failed.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class RegistrationClosed(RegistrationError):
+    message = _("Registration for this conference is closed.")
+
+
+class AlreadyRegistered(RegistrationError):
+    message = _(
+        "This e-mail address is already registered for this conference. We have sent the link "
+        "to the registration to it again."
+    )
+
+    def __init__(self, registration):
+        super().__init__()
+        self.registration = registration
+
+
+# --- State ------------------------------------------------------------------------------------
+
+
+class State:
+    UNAVAILABLE = "unavailable"  # no registration for this conference
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    FULL = "full"  # open, new registrants go on the waitlist
+    CLOSED = "closed"
+
+
+def closes_at(conference):
+    return conference.registration_closes or conference.start
+
+
+def registration_state(conference, now=None, confirmed=None):
+    """Where registration stands, for the conference page and the form. Reads, never writes."""
+    now = now or timezone.now()
+    if conference.registration_opens is None or conference.is_cancelled:
+        return State.UNAVAILABLE
+    if now < conference.registration_opens:
+        return State.NOT_YET
+    closes = closes_at(conference)
+    if closes and now >= closes:
+        return State.CLOSED
+    if conference.capacity is not None:
+        if confirmed is None:
+            confirmed = confirmed_count(conference)
+        if confirmed >= conference.capacity:
+            return State.FULL
+    return State.OPEN
+
+
+def is_open(state):
+    return state in (State.OPEN, State.FULL)
+
+
+def confirmed_count(conference):
+    return Registration.objects.filter(
+        conference=conference, status=Registration.Status.CONFIRMED
+    ).count()
+
+
+def _has_room(conference):
+    return conference.capacity is None or confirmed_count(conference) < conference.capacity
+
+
+# --- Transactions -----------------------------------------------------------------------------
+
+
+def _is_lock_error(error):
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _locked(conference_pk, work):
+    """Run ``work(conference)`` in a transaction holding the conference row's lock; retry when
+    SQLite says the database is locked."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                conference = (
+                    ConferencePage.objects.select_for_update(of=("self",))
+                    .only(
+                        "pk",
+                        "registration_opens",
+                        "registration_closes",
+                        "capacity",
+                        "requires_approval",
+                        "start",
+                        "status",
+                    )
+                    .get(pk=conference_pk)
+                )
+                return work(conference)
+        except OperationalError as error:
+            if not _is_lock_error(error) or attempt == LOCK_RETRIES - 1:
+                raise
+            if transaction.get_connection().in_atomic_block:
+                raise  # an outer transaction must retry as a whole
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
+    raise AssertionError("unreachable")
+
+
+def _send(registration, kind):
+    from .tasks import send_registration_email
+
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: send_registration_email.apply_async(
+            kwargs={"registration_id": registration_id, "kind": kind}
+        )
+    )
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def _fill_session(session):
+    """Confirm waitlisted seats of confirmed registrants while the session has room."""
+    seats = SessionSeat.objects.filter(session=session)
+    waiting = seats.filter(
+        status=SessionSeat.Status.WAITLISTED,
+        registration__status=Registration.Status.CONFIRMED,
+    ).order_by("created_at", "pk")
+    if session.capacity is None:
+        promoted = list(waiting.select_related("registration"))
+    else:
+        room = session.capacity - seats.filter(status=SessionSeat.Status.CONFIRMED).count()
+        promoted = list(waiting.select_related("registration")[: max(room, 0)])
+    SessionSeat.objects.filter(pk__in=[seat.pk for seat in promoted]).update(
+        status=SessionSeat.Status.CONFIRMED
+    )
+    return promoted
+
+
+def _allocate_seats(registration):
+    """Give a newly confirmed registrant the seats that are free in their sessions."""
+    sessions = SectionSessionPage.objects.filter(
+        seats__registration=registration, seats__status=SessionSeat.Status.WAITLISTED
+    ).only("pk", "capacity")
+    for session in sessions:
+        _fill_session(session)
+
+
+def _release_seats(registration):
+    """Cancel a registrant's seats and give the freed places to the session waitlists. Returns
+    the registrants promoted in a session (other than the one leaving)."""
+    freed = list(
+        SectionSessionPage.objects.filter(
+            seats__registration=registration, seats__status=SessionSeat.Status.CONFIRMED
+        ).only("pk", "capacity")
+    )
+    registration.seats.update(status=SessionSeat.Status.CANCELLED)
+    promoted = []
+    for session in freed:
+        promoted += [seat.registration for seat in _fill_session(session)]
+    return promoted
+
+
+# --- Operations -------------------------------------------------------------------------------
+
+
+def register(conference, data, now=None):
+    """Register someone for the conference. ``data`` holds the form's cleaned data: name, email,
+    library, new_library_name, position, role, sessions, accessibility_needs. Consent is taken as
+    given now (the form requires it). Raises ``RegistrationClosed`` or ``AlreadyRegistered``."""
+    email = data["email"].strip().lower()
+    sessions = list(data.get("sessions") or [])
+
+    def work(conference):
+        moment = now or timezone.now()
+        if not is_open(registration_state(conference, moment, confirmed=0)):
+            raise RegistrationClosed()
+        existing = (
+            Registration.objects.filter(conference=conference, email=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing:
+            raise AlreadyRegistered(existing)
+        if conference.requires_approval:
+            status = Registration.Status.PENDING_APPROVAL
+        elif _has_room(conference):
+            status = Registration.Status.CONFIRMED
+        else:
+            status = Registration.Status.WAITLISTED
+        registration = Registration.objects.create(
+            conference=conference,
+            name=data["name"],
+            email=email,
+            library=data.get("library"),
+            new_library_name=data.get("new_library_name", ""),
+            position=data.get("position", ""),
+            role=data.get("role") or Registration.Role.LISTENER,
+            accessibility_needs=data.get("accessibility_needs", ""),
+            consent_given_at=moment,
+            status=status,
+        )
+        SessionSeat.objects.bulk_create(
+            [SessionSeat(registration=registration, session=session) for session in sessions]
+        )
+        if status == Registration.Status.CONFIRMED:
+            _allocate_seats(registration)
+        _send(registration, status)
+        return registration
+
+    try:
+        return _locked(conference.pk, work)
+    except AlreadyRegistered as error:
+        # The registrant gets the private link again by e-mail, not on the page.
+        _send(error.registration, "reminder")
+        raise
+
+
+def _promote_waitlisted(conference):
+    """Confirm waitlisted registrants, first come first served, while there is room."""
+    promoted = []
+    waiting = Registration.objects.filter(
+        conference=conference, status=Registration.Status.WAITLISTED
+    ).order_by("created_at", "pk")
+    while _has_room(conference):
+        registration = waiting.first()
+        if registration is None:
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status"])
+        _allocate_seats(registration)
+        _send(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def cancel(registration, now=None):
+    """Cancel a registration; its place goes to the first on the waitlist, in the same
+    transaction. Cancelling twice changes nothing. Returns the promoted registrations."""
+
+    def work(conference):
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not current.is_active:
+            return []
+        was_confirmed = current.status == Registration.Status.CONFIRMED
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = now or timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        seat_promoted = _release_seats(current)
+        _send(current, "cancelled")
+        promoted = _promote_waitlisted(conference) if was_confirmed else []
+        for other in {r.pk: r for r in seat_promoted}.values():
+            if other.pk not in {r.pk for r in promoted}:
+                _send(other, "session_promoted")
+        registration.status, registration.cancelled_at = current.status, current.cancelled_at
+        return promoted
+
+    return _locked(registration.conference_id, work)
+
+
+def approve(registration):
+    """An editor approves a registration awaiting approval: confirmed if there is room, else
+    on the waitlist."""
+
+    def work(conference):
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Registration.Status.PENDING_APPROVAL:
+            return current
+        if _has_room(conference):
+            current.status = Registration.Status.CONFIRMED
+        else:
+            current.status = Registration.Status.WAITLISTED
+        current.save(update_fields=["status"])
+        if current.status == Registration.Status.CONFIRMED:
+            _allocate_seats(current)
+        _send(current, current.status)
+        registration.status = current.status
+        return current
+
+    return _locked(registration.conference_id, work)
+
+
+def reject(registration):
+    """An editor rejects a registration awaiting approval."""
+
+    def work(conference):
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Registration.Status.PENDING_APPROVAL:
+            return current
+        current.status = Registration.Status.REJECTED
+        current.save(update_fields=["status"])
+        current.seats.update(status=SessionSeat.Status.CANCELLED)
+        _send(current, "rejected")
+        registration.status = current.status
+        return current
+
+    return _locked(registration.conference_id, work)
+
+
+def check_in(registration, now=None):
+    """Mark a registrant as present at the conference."""
+    now = now or timezone.now()
+    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=now
+    )
+    Registration.objects.filter(pk=registration.pk).update(attended=True)
+    registration.refresh_from_db(fields=["attended", "checked_in_at"])
+    return registration
+
+
+def find_by_token(token):
+    """The registration behind a private link, or None for anything malformed or unknown."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    if not all(c.isalnum() or c in "-_" for c in token) or not token.isascii():
+        return None
+    return Registration.objects.select_related("conference", "library").filter(token=token).first()

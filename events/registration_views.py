@@ -1,0 +1,107 @@
+"""The public side of conference registration, as routes of the conference page:
+
+- ``register/`` — the form (GET) and its submission (POST, then a redirect: POST/redirect/GET);
+- ``register/done/`` — a thank-you page that says nothing about anyone's status;
+- ``registration/<token>/`` — the registrant's private page: status, sessions, cancellation.
+
+GET requests never write. The mixin defines no fields; ``ConferencePage`` mixes it in.
+"""
+
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.views.decorators.csrf import csrf_protect
+from wagtail.contrib.routable_page.models import path
+
+
+class RegistrationRoutesMixin:
+    @cached_property
+    def registration_info(self):
+        """What the conference page says about registration: state, dates and the link."""
+        from .registration import State, closes_at, registration_state
+
+        state = registration_state(self)
+        return {
+            "state": state,
+            "available": state != State.UNAVAILABLE,
+            "open": state in (State.OPEN, State.FULL),
+            "opens": self.registration_opens,
+            "closes": closes_at(self),
+        }
+
+    def _registration_context(self, request, **extra):
+        return {"page": self, "self": self, "request": request, **extra}
+
+    @path("register/", name="register")
+    def registration_form(self, request):
+        return csrf_protect(self._registration_form)(request)
+
+    def _registration_form(self, request):
+        from .forms import RegistrationForm
+        from .registration import AlreadyRegistered, RegistrationClosed, register
+
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        info = self.registration_info
+        form = None
+        if info["open"] or request.method == "POST":
+            data = request.POST if request.method == "POST" else None
+            form = RegistrationForm(data, conference=self)
+        if request.method == "POST" and form.is_valid():
+            try:
+                register(self, form.cleaned_data)
+            except AlreadyRegistered:
+                return HttpResponseRedirect(
+                    self.url + self.reverse_subpage("register_done") + "?again=1"
+                )
+            except RegistrationClosed as error:
+                form.add_error(None, error.message)
+            else:
+                return HttpResponseRedirect(self.url + self.reverse_subpage("register_done"))
+        if form is not None and not info["open"] and not form.non_field_errors():
+            form.add_error(None, RegistrationClosed.message)
+        status = 200
+        if request.method == "POST":
+            status = 400 if form.errors else 200
+        return TemplateResponse(
+            request,
+            "events/registration/form.html",
+            self._registration_context(request, form=form, info=info),
+            status=status,
+        )
+
+    @path("register/done/", name="register_done")
+    def registration_done(self, request):
+        return TemplateResponse(
+            request,
+            "events/registration/done.html",
+            self._registration_context(request, again=request.GET.get("again") == "1"),
+        )
+
+    @path("registration/<str:token>/", name="registration_status")
+    def registration_status(self, request, token):
+        return csrf_protect(self._registration_status)(request, token)
+
+    def _registration_status(self, request, token):
+        from .registration import cancel, find_by_token
+
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        registration = find_by_token(token)
+        if registration is None or registration.conference_id != self.pk:
+            return TemplateResponse(
+                request,
+                "events/registration/not_found.html",
+                self._registration_context(request),
+                status=404,
+            )
+        if request.method == "POST":
+            if request.POST.get("action") == "cancel":
+                cancel(registration)
+            return HttpResponseRedirect(request.path)
+        seats = registration.seats.select_related("session").order_by("session__start", "pk")
+        return TemplateResponse(
+            request,
+            "events/registration/status.html",
+            self._registration_context(request, registration=registration, seats=seats),
+        )

@@ -1,0 +1,74 @@
+"""Celery tasks of the events app: thin wrappers that load ids and call plain modules."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import proceedings
+
+
+@shared_task(
+    name="kuzbib.events.build_proceedings",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+    ignore_result=True,
+)
+def build_proceedings(*, conference_id):
+    proceedings.build(conference_id)
+
+
+@shared_task(name="kuzbib.events.sweep", ignore_result=True)
+def sweep():
+    """Run by beat: re-send builds that were asked for but never picked up."""
+    for conference_id in proceedings.stuck(timezone.now() - datetime.timedelta(minutes=15)):
+        build_proceedings.delay(conference_id=conference_id)
+
+
+# --- Registration e-mails (appended by the registration work) ----------------------------------
+
+from smtplib import SMTPException  # noqa: E402
+
+
+@shared_task(
+    name="kuzbib.events.send_registration_email",
+    autoretry_for=(SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def send_registration_email(*, registration_id, kind):
+    """Send one registration e-mail (confirmation, waitlist, promotion…); quietly nothing when
+    the registration is gone."""
+    from . import emails
+    from .models import Registration
+
+    registration = (
+        Registration.objects.select_related("conference", "library")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        return
+    emails.send_registration_email(registration, kind)
+
+
+@shared_task(
+    name="kuzbib.events.send_proposal_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_proposal_email(*, proposal_id, kind):
+    from . import cfp
+    from .models import Proposal
+
+    proposal = Proposal.objects.select_related("conference").filter(pk=proposal_id).first()
+    if proposal is not None:
+        cfp.build_email(proposal, kind).send()
