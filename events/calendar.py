@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models.base import EVENT_TIMEZONE, SCHEMA_EVENT_STATUS, EventStatus
+from .models.base import EVENT_TIMEZONE, SCHEMA_EVENT_STATUS, EventStatus, event_uid
 
 #: Kinds of calendar entries and their labels; other apps add theirs in their AppConfig.ready().
 KIND_LABELS = {
@@ -58,15 +58,10 @@ def build_calendar(events, name):
     return calendar.to_ical()
 
 
-def page_uid(page, key=""):
-    suffix = f"-{key}" if key else ""
-    return f"page-{page.pk}{suffix}@{settings.KUZBIB_EVENTS['UID_DOMAIN']}"
-
-
 def page_ical_event(page, request=None):
     """The icalendar event of an event page (conference or session)."""
     return ical_event(
-        uid=page_uid(page),
+        uid=event_uid(page.pk),
         title=page.title,
         start=page.start,
         end=page.end,

@@ -5,19 +5,17 @@ may edit that section's page), accepts or rejects it. Accepting turns the propos
 at the end of a chosen session of the same conference; the author is told by e-mail either way.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from kuzbib_site.base.models import Person
 
+from . import emails
 from .models import Proposal, SectionSessionPage, Talk
 
 SUBJECTS = {
@@ -134,22 +132,11 @@ def _send_later(proposal, kind):
 
 def build_email(proposal, kind):
     conference = proposal.conference
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "proposal": proposal,
-            "conference": conference,
-            "kind": kind,
-            "link": conference.get_full_url()
-            + conference.reverse_subpage("proposal_status", args=[proposal.token]),
-        }
-        subject = str(SUBJECTS[kind]) % {"conference": conference.title}
-        text = render_to_string("events/emails/proposal.txt", context)
-        html = render_to_string("events/emails/proposal.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[proposal.email],
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    context = {
+        "proposal": proposal,
+        "conference": conference,
+        "kind": kind,
+        "link": conference.get_full_url()
+        + conference.reverse_subpage("proposal_status", args=[proposal.token]),
+    }
+    return emails.build_email(proposal.email, SUBJECTS[kind], "events/emails/proposal", context)

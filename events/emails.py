@@ -20,29 +20,37 @@ SUBJECTS = {
 }
 
 
-def build_registration_email(registration, kind):
-    if kind not in SUBJECTS:
-        raise ValueError(f"Unknown registration e-mail: {kind}")
-    conference = registration.conference
+def build_email(to, subject, template, context):
+    """A message in the site's language (a worker has no visitor's language): plain text from
+    ``<template>.txt`` with an HTML alternative from ``<template>.html``. ``subject`` is a lazy
+    string formatted with the conference's title."""
+    conference = context["conference"]
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "registration": registration,
-            "conference": conference,
-            "kind": kind,
-            "link": registration.private_url(),
-            "seats": list(registration.seats.select_related("session").order_by("session__start")),
-        }
-        subject = str(SUBJECTS[kind]) % {"conference": conference.title}
-        text = render_to_string("events/emails/registration.txt", context)
-        html = render_to_string("events/emails/registration.html", context)
+        subject = str(subject) % {"conference": conference.title}
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
+        to=[to],
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def build_registration_email(registration, kind):
+    if kind not in SUBJECTS:
+        raise ValueError(f"Unknown registration e-mail: {kind}")
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "registration": registration,
+            "conference": registration.conference,
+            "kind": kind,
+            "link": registration.private_url(),
+            "seats": list(registration.seats.select_related("session").order_by("session__start")),
+        }
+    return build_email(registration.email, SUBJECTS[kind], "events/emails/registration", context)
 
 
 def send_registration_email(registration, kind):

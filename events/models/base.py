@@ -36,7 +36,19 @@ SCHEMA_EVENT_STATUS = {
 }
 
 
-class EventMixin(models.Model):
+class LocalTimesMixin:
+    """``start`` and ``end`` as the region's local time."""
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, EVENT_TIMEZONE)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, EVENT_TIMEZONE)
+
+
+class EventMixin(LocalTimesMixin, models.Model):
     """Dates, place, organisers and status of anything that happens on a date. Times are stored
     in UTC and shown in Asia/Novokuznetsk (UTC+7), the Kemerovo region's zone."""
 
@@ -80,14 +92,6 @@ class EventMixin(models.Model):
             raise ValidationError({"end": _("The event cannot end before it starts.")})
 
     @property
-    def local_start(self):
-        return timezone.localtime(self.start, EVENT_TIMEZONE)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.end, EVENT_TIMEZONE)
-
-    @property
     def is_multi_day(self):
         return self.local_start.date() != self.local_end.date()
 
@@ -105,7 +109,7 @@ class EventMixin(models.Model):
         return [("", self.title, self.start, self.end)]
 
 
-class CalendarEntry(models.Model):
+class CalendarEntry(LocalTimesMixin, models.Model):
     """One line of the calendar: a live event page (or one stage of it) with its dates. Kept in
     step with the pages by signals; never edited by hand."""
 
@@ -132,18 +136,14 @@ class CalendarEntry(models.Model):
         return f"{self.title} ({self.start:%Y-%m-%d})"
 
     @property
-    def local_start(self):
-        return timezone.localtime(self.start, EVENT_TIMEZONE)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.end, EVENT_TIMEZONE)
-
-    @property
     def uid(self):
-        """Stable across edits and exports: the page id and the entry's key."""
-        suffix = f"-{self.key}" if self.key else ""
-        return f"page-{self.page_id}{suffix}@{settings.KUZBIB_EVENTS['UID_DOMAIN']}"
+        return event_uid(self.page_id, self.key)
+
+
+def event_uid(page_id, key=""):
+    """An iCalendar UID stable across edits and exports: the page id and the entry's key."""
+    suffix = f"-{key}" if key else ""
+    return f"page-{page_id}{suffix}@{settings.KUZBIB_EVENTS['UID_DOMAIN']}"
 
 
 def sync_calendar(page):

@@ -5,8 +5,6 @@ becomes a talk in a session of the programme. Proposers follow their proposal th
 link (``token``); their personal data is never public.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,15 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from kuzbib_site.base.uploads import PrivateStorage
 
 from .pages import ConferencePage, SectionPage, Talk
+from .registration import new_token
 
 
 def private_storage():
     """Proposal files live outside MEDIA_ROOT and are served only by a permission-checked view."""
     return PrivateStorage("proposals")
-
-
-def new_token():
-    return secrets.token_urlsafe(32)
 
 
 class Proposal(models.Model):
