@@ -1,15 +1,18 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.defaults import permission_denied
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import cfp, proceedings
-from .models import ConferencePage, Proposal
+from . import cfp, documents, proceedings
+from .models import EVENT_TIMEZONE, ConferencePage, Proposal, Registration
 
 
 class ProceedingsBuildView(WagtailAdminTemplateMixin, TemplateView):
@@ -114,3 +117,105 @@ def proposal_file(request, pk):
         as_attachment=True,
         filename=proposal.file.name.rsplit("/", 1)[-1],
     )
+
+
+# --- Participants' documents: list, badges, certificates (PDF) --------------------------------
+
+
+def can_print_participants(user, conference):
+    """Editors of the conference page and users who may view registrations."""
+    return user.has_perm("events.view_registration") or (
+        conference.permissions_for_user(user).can_edit()
+    )
+
+
+class ParticipantDocumentView(WagtailAdminTemplateMixin, TemplateView):
+    """A PDF about a conference's participants, as a download. GET only: nothing is written.
+    Rendered in the request (see ``events/documents.py`` for the sizes that is fine for)."""
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "events/admin/participant_documents_unavailable.html"
+    page_title = gettext_lazy("Participants' documents")
+    header_icon = "group"
+    filename = "participants"
+
+    def dispatch(self, request, page_id, **kwargs):
+        self.conference = get_object_or_404(ConferencePage, pk=page_id)
+        if not can_print_participants(request.user, self.conference):
+            # A plain 403: Wagtail would turn a raised PermissionDenied into a redirect.
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, page_id, **kwargs)
+
+    def get(self, request, page_id, **kwargs):
+        return self.pdf_response(self.render_pdf(), self.filename)
+
+    def render_pdf(self):
+        raise NotImplementedError
+
+    def pdf_response(self, pdf, name):
+        response = HttpResponse(pdf, content_type="application/pdf")
+        number = self.conference.number or self.conference.pk
+        response["Content-Disposition"] = f'attachment; filename="{name}-{number}.pdf"'
+        return response
+
+    def unavailable(self, message):
+        """An admin page that says why there is no document, instead of a PDF."""
+        return self.render_to_response(
+            self.get_context_data(conference=self.conference, message=message)
+        )
+
+
+class ParticipantsListView(ParticipantDocumentView):
+    """Confirmed participants sorted by name; ``?sign_in=1`` adds a column to sign in at the
+    door."""
+
+    filename = "participants"
+
+    def render_pdf(self):
+        sign_in = self.request.GET.get("sign_in") == "1"
+        if sign_in:
+            self.filename = "sign-in-sheet"
+        return documents.participants_pdf(self.conference, sign_in=sign_in)
+
+
+class BadgesView(ParticipantDocumentView):
+    """Name badges of the confirmed participants, eight to an A4 sheet."""
+
+    filename = "badges"
+
+    def render_pdf(self):
+        return documents.badges_pdf(self.conference)
+
+
+class CertificatesView(ParticipantDocumentView):
+    """Certificates of participation for those marked as attended, once the conference has
+    ended: all in one PDF, or one person's with ``registration_id``."""
+
+    page_title = gettext_lazy("Certificates of participation")
+    filename = "certificates"
+
+    def get(self, request, page_id, registration_id=None):
+        if not documents.certificates_available(self.conference):
+            end = timezone.localtime(self.conference.end, EVENT_TIMEZONE)
+            when = date_format(end, "DATETIME_FORMAT")
+            return self.unavailable(
+                _("Certificates of participation are issued after the conference ends (%(end)s).")
+                % {"end": when}
+            )
+        if registration_id is not None:
+            registration = get_object_or_404(
+                Registration.objects.select_related("library"),
+                pk=registration_id,
+                conference=self.conference,
+                attended=True,
+            )
+            pdf = documents.certificates_pdf(self.conference, [registration])
+            return self.pdf_response(pdf, f"certificate-{registration.pk}")
+        registrations = documents.attendees(self.conference)
+        if not registrations:
+            return self.unavailable(
+                _("Nobody is marked as attended: there are no certificates to print.")
+            )
+        return self.pdf_response(
+            documents.certificates_pdf(self.conference, registrations), self.filename
+        )

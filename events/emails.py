@@ -19,6 +19,8 @@ SUBJECTS = {
     "reminder": _("Your registration: %(conference)s"),
 }
 
+PROGRAMME_CHANGE_SUBJECT = _("The programme has changed: %(conference)s")
+
 
 def build_email(to, subject, template, context):
     """A message in the site's language (a worker has no visitor's language): plain text from

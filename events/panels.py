@@ -2,12 +2,26 @@ from wagtail.admin.panels import Panel
 
 
 class ProceedingsPanel(Panel):
-    """Shows the proceedings' status in the conference editor, with a link to (re)build them."""
+    """Shows the proceedings' status in the conference editor, with a link to (re)build them,
+    and links to the participants' documents: list, badges, certificates."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "events/admin/proceedings_panel.html"
 
         def get_context_data(self, parent_context=None):
+            from .documents import certificates_available
+
             context = super().get_context_data(parent_context)
-            context["conference"] = self.instance
+            conference = self.instance
+            context["conference"] = conference
+            context["certificates_available"] = bool(
+                conference.pk and conference.end and certificates_available(conference)
+            )
+            if context["certificates_available"]:
+                # One query; the names link to each person's certificate.
+                context["attendees"] = (
+                    conference.registrations.filter(attended=True)
+                    .only("pk", "name")
+                    .order_by("name", "pk")
+                )
             return context

@@ -104,7 +104,12 @@ def programme_days(sessions):
 def programme_response(conference, request):
     """The programme page of a conference. Query parameters are not read."""
     days = programme_days(conference_sessions(conference))
-    context = {"page": conference, "self": conference, "days": days}
+    context = {
+        "page": conference,
+        "self": conference,
+        "days": days,
+        "programme_changes": conference.programme_changes.all()[:50],
+    }
     return TemplateResponse(request, "events/programme.html", context)
 
 

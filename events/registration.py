@@ -343,3 +343,63 @@ def find_by_token(token):
     if not all(c.isalnum() or c in "-_" for c in token) or not token.isascii():
         return None
     return Registration.objects.select_related("conference", "library").filter(token=token).first()
+
+
+# --- Personal agenda --------------------------------------------------------------------------
+
+
+def star(registration, session):
+    """Add a session of the conference to the registrant's agenda; where the session has its
+    own capacity the seat is allocated like any other (confirmed registrants first come, first
+    served; the rest wait). Starring twice changes nothing."""
+    if session.get_parent().pk != registration.conference_id:
+        raise ValueError("The session belongs to another conference.")
+
+    def work(conference):
+        seat, created = SessionSeat.objects.get_or_create(
+            registration=registration, session=session
+        )
+        if not created and seat.status != SessionSeat.Status.CANCELLED:
+            return seat
+        if not created:
+            seat.status = SessionSeat.Status.WAITLISTED
+            seat.save(update_fields=["status"])
+        if registration.status == Registration.Status.CONFIRMED:
+            _fill_session(session)
+        seat.refresh_from_db()
+        return seat
+
+    return _locked(registration.conference_id, work)
+
+
+def unstar(registration, session):
+    """Take a session off the agenda; a confirmed seat goes to the session's waitlist."""
+
+    def work(conference):
+        seat = (
+            SessionSeat.objects.select_for_update()
+            .filter(registration=registration, session=session)
+            .exclude(status=SessionSeat.Status.CANCELLED)
+            .first()
+        )
+        if seat is None:
+            return []
+        was_confirmed = seat.status == SessionSeat.Status.CONFIRMED
+        seat.status = SessionSeat.Status.CANCELLED
+        seat.save(update_fields=["status"])
+        promoted = [s.registration for s in _fill_session(session)] if was_confirmed else []
+        for other in promoted:
+            _send(other, "session_promoted")
+        return promoted
+
+    return _locked(registration.conference_id, work)
+
+
+def agenda(registration):
+    """The registrant's sessions, in time order (cancelled seats left out)."""
+    kept = registration.seats.exclude(status=SessionSeat.Status.CANCELLED)
+    return (
+        SectionSessionPage.objects.live()
+        .filter(pk__in=kept.values("session_id"))
+        .order_by("start", "path")
+    )

@@ -83,7 +83,8 @@ class RegistrationRoutesMixin:
         return csrf_protect(self._registration_status)(request, token)
 
     def _registration_status(self, request, token):
-        from .registration import cancel, find_by_token
+        from .models import SectionSessionPage, SessionSeat
+        from .registration import cancel, find_by_token, star, unstar
 
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
@@ -96,12 +97,53 @@ class RegistrationRoutesMixin:
                 status=404,
             )
         if request.method == "POST":
-            if request.POST.get("action") == "cancel":
+            action = request.POST.get("action")
+            if action == "cancel":
                 cancel(registration)
+            elif action in ("star", "unstar") and registration.is_active:
+                session = self._own_session(request.POST.get("session", ""))
+                if session is not None:
+                    (star if action == "star" else unstar)(registration, session)
             return HttpResponseRedirect(request.path)
-        seats = registration.seats.select_related("session").order_by("session__start", "pk")
+        seats = {
+            seat.session_id: seat
+            for seat in registration.seats.exclude(status=SessionSeat.Status.CANCELLED)
+        }
+        sessions = [
+            (session, seats.get(session.pk))
+            for session in SectionSessionPage.objects.live()
+            .child_of(self)
+            .order_by("start", "path")
+        ]
         return TemplateResponse(
             request,
             "events/registration/status.html",
-            self._registration_context(request, registration=registration, seats=seats),
+            self._registration_context(request, registration=registration, sessions=sessions),
         )
+
+    def _own_session(self, value):
+        from .models import SectionSessionPage
+
+        if not value.isdigit():
+            return None
+        return SectionSessionPage.objects.live().child_of(self).filter(pk=int(value)).first()
+
+    @path("registration/<str:token>/agenda/", name="registration_agenda")
+    def registration_agenda(self, request, token):
+        """The registrant's own agenda as a private calendar: the conference and the sessions
+        they starred. The link is as private as the status page's."""
+        from .calendar import build_calendar, page_ical_event
+        from .registration import agenda, find_by_token
+        from .views import ics_response
+
+        registration = find_by_token(token)
+        if registration is None or registration.conference_id != self.pk:
+            return TemplateResponse(
+                request,
+                "events/registration/not_found.html",
+                self._registration_context(request),
+                status=404,
+            )
+        events = [page_ical_event(self, request)]
+        events += [page_ical_event(session, request) for session in agenda(registration)]
+        return ics_response(build_calendar(events, self.title), f"agenda-{self.pk}.ics")

@@ -1,8 +1,10 @@
 """Keep the calendar in step with the pages: publishing or unpublishing an event page updates its
-CalendarEntry rows (deleting the page deletes them through the foreign key)."""
+CalendarEntry rows (deleting the page deletes them through the foreign key). Publishing a
+session that moved or was cancelled also records a programme change."""
 
 from wagtail.signals import page_published, page_unpublished
 
+from . import changes
 from .models import sync_calendar
 
 
@@ -10,5 +12,10 @@ def _sync(sender, instance, **kwargs):
     sync_calendar(instance)
 
 
-page_published.connect(_sync, dispatch_uid="events_calendar_published")
+def _publish(sender, instance, **kwargs):
+    changes.record(instance)  # reads the calendar entry before it is refreshed
+    sync_calendar(instance)
+
+
+page_published.connect(_publish, dispatch_uid="events_calendar_published")
 page_unpublished.connect(_sync, dispatch_uid="events_calendar_unpublished")

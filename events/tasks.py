@@ -72,3 +72,17 @@ def send_proposal_email(*, proposal_id, kind):
     proposal = Proposal.objects.select_related("conference").filter(pk=proposal_id).first()
     if proposal is not None:
         cfp.build_email(proposal, kind).send()
+
+
+@shared_task(
+    name="kuzbib.events.send_programme_change",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_programme_change(*, change_id):
+    from . import changes
+
+    changes.notify(change_id)

@@ -5,7 +5,14 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import ProceedingsBuildView, ProposalDecisionView, proposal_file
+from .admin_views import (
+    BadgesView,
+    CertificatesView,
+    ParticipantsListView,
+    ProceedingsBuildView,
+    ProposalDecisionView,
+    proposal_file,
+)
 from .models import CalendarEntry, ResolutionItem
 from .viewsets import ProposalViewSet, RegistrationViewSet
 
@@ -62,5 +69,21 @@ def register_admin_urls():
             name="proposal_decide",
         ),
         path("proposals/<int:pk>/file/", proposal_file, name="proposal_file"),
+        path(
+            "participants/<int:page_id>/list/",
+            ParticipantsListView.as_view(),
+            name="participants_list",
+        ),
+        path("participants/<int:page_id>/badges/", BadgesView.as_view(), name="badges"),
+        path(
+            "participants/<int:page_id>/certificates/",
+            CertificatesView.as_view(),
+            name="certificates",
+        ),
+        path(
+            "participants/<int:page_id>/certificates/<int:registration_id>/",
+            CertificatesView.as_view(),
+            name="certificate",
+        ),
     ]
     return [path("events/", include((urls, "events_admin")))]

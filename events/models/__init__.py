@@ -1,5 +1,6 @@
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus, sync_calendar
 from .cfp import Proposal
+from .changes import ProgrammeChange
 from .pages import (
     ConferencePage,
     EventIndexPage,
@@ -21,6 +22,7 @@ __all__ = [
     "EventIndexPage",
     "EventMixin",
     "EventStatus",
+    "ProgrammeChange",
     "Proposal",
     "Registration",
     "ResolutionItem",

@@ -122,6 +122,7 @@ class CalendarEntry(LocalTimesMixin, models.Model):
     start = models.DateTimeField(_("starts"), db_index=True)
     end = models.DateTimeField(_("ends"))
     city = models.CharField(_("city"), max_length=100, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=EventStatus.choices)
 
     class Meta:
@@ -161,6 +162,7 @@ def sync_calendar(page):
                 "start": start,
                 "end": end,
                 "city": specific.city,
+                "room": getattr(specific, "room", ""),
                 "status": specific.status,
             }
     CalendarEntry.objects.filter(page=page).exclude(key__in=wanted).delete()

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 
 from events.models import (
     EVENT_TIMEZONE,
@@ -101,8 +102,6 @@ class ResolutionItemFactory(factory.django.DjangoModelFactory):
 
 
 # --- Registration (appended by the registration work) --------------------------------------------
-
-from django.utils import timezone  # noqa: E402
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
