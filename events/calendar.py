@@ -58,19 +58,23 @@ def build_calendar(events, name):
     return calendar.to_ical()
 
 
-def page_ical_event(page, request=None):
-    """The icalendar event of an event page (conference or session)."""
-    return ical_event(
-        uid=event_uid(page.pk),
-        title=page.title,
-        start=page.start,
-        end=page.end,
-        status=page.status,
-        location=_location(page),
-        url=page.get_full_url(request),
-        description=page.search_description,
-        stamp=page.last_published_at,
-    )
+def page_ical_events(page, request=None):
+    """The icalendar events of an event page: one per calendar entry (a conference or session
+    is one; a contest is one per stage)."""
+    return [
+        ical_event(
+            uid=event_uid(page.pk, key),
+            title=title,
+            start=start,
+            end=end,
+            status=page.status,
+            location=_location(page),
+            url=page.get_full_url(request),
+            description=page.search_description,
+            stamp=page.last_published_at,
+        )
+        for key, title, start, end in page.calendar_entries()
+    ]
 
 
 def entry_ical_event(entry, request=None):

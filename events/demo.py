@@ -13,7 +13,7 @@ import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Page
 
 from kuzbib_site.base.demo import ensure_child
 from kuzbib_site.base.models import Library, Person
@@ -556,6 +556,10 @@ def load_resolution(conference, sections):
         (ResolutionItem.Kind.DECIDED, "4.3"): sections["methodology"],
         (ResolutionItem.Kind.RECOMMENDED, "5"): sections["reference"],
     }
+    # Item 5 is carried out by the contest page, when the contests app has made it.
+    contest = Page.objects.filter(slug="knyaginya-2009").first()
+    if contest is not None:
+        carried[(ResolutionItem.Kind.DECIDED, "5")] = contest
     for (kind, number), page in carried.items():
         item = ResolutionItem.objects.get(resolution=resolution, kind=kind, number=number)
         item.carried_out_by.set([page])

@@ -132,7 +132,7 @@ class RegistrationRoutesMixin:
     def registration_agenda(self, request, token):
         """The registrant's own agenda as a private calendar: the conference and the sessions
         they starred. The link is as private as the status page's."""
-        from .calendar import build_calendar, page_ical_event
+        from .calendar import build_calendar, page_ical_events
         from .registration import agenda, find_by_token
         from .views import ics_response
 
@@ -144,6 +144,7 @@ class RegistrationRoutesMixin:
                 self._registration_context(request),
                 status=404,
             )
-        events = [page_ical_event(self, request)]
-        events += [page_ical_event(session, request) for session in agenda(registration)]
+        events = page_ical_events(self, request)
+        for session in agenda(registration):
+            events += page_ical_events(session, request)
         return ics_response(build_calendar(events, self.title), f"agenda-{self.pk}.ics")

@@ -4,6 +4,17 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def fill_rooms(apps, schema_editor):
+    """Existing calendar entries learn their session's room, so that the first republication
+    is not taken for a move."""
+    CalendarEntry = apps.get_model("events", "CalendarEntry")
+    SectionSessionPage = apps.get_model("events", "SectionSessionPage")
+    rooms = dict(SectionSessionPage.objects.values_list("page_ptr_id", "room"))
+    for entry in CalendarEntry.objects.filter(page_id__in=rooms):
+        entry.room = rooms[entry.page_id]
+        entry.save(update_fields=["room"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,4 +48,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
+        migrations.RunPython(fill_rooms, migrations.RunPython.noop),
     ]

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
 
 EVENT_TIMEZONE = ZoneInfo(settings.KUZBIB_EVENTS["TIME_ZONE"])
 
@@ -102,6 +103,20 @@ class EventMixin(LocalTimesMixin, models.Model):
     @property
     def is_past(self):
         return self.end < timezone.now()
+
+    @path("ics/", name="ics")
+    def ics(self, request):
+        """«Добавить в календарь»: this event as an .ics file."""
+        from ..calendar import build_calendar
+        from ..views import ics_response
+
+        content = build_calendar(self.ical_events(request), self.title)
+        return ics_response(content, f"{self.event_kind}-{self.pk}.ics")
+
+    def ical_events(self, request):
+        from ..calendar import page_ical_events
+
+        return page_ical_events(self, request)
 
     def calendar_entries(self):
         """The entries this page puts in the calendar: by default the event itself. A contest

@@ -266,15 +266,12 @@ class ConferencePage(
 
         return jsonld_script(event_jsonld(self, request, sub_events=sessions))
 
-    @path("ics/", name="ics")
-    def ics(self, request):
+    def ical_events(self, request):
         """The conference and each of its sessions."""
-        from ..calendar import build_calendar, page_ical_event
-        from ..views import ics_response
-
-        events = [page_ical_event(self, request)]
-        events += [page_ical_event(session, request) for session in self.sessions()]
-        return ics_response(build_calendar(events, self.title), f"conference-{self.pk}.ics")
+        events = super().ical_events(request)
+        for session in self.sessions():
+            events += session.ical_events(request)
+        return events
 
     @path("programme/", name="programme")
     def programme(self, request):
@@ -501,15 +498,6 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
             "url": conference.get_full_url(request),
         }
         return jsonld_script(data)
-
-    @path("ics/", name="ics")
-    def ics(self, request):
-        from ..calendar import build_calendar, page_ical_event
-        from ..views import ics_response
-
-        return ics_response(
-            build_calendar([page_ical_event(self, request)], self.title), f"session-{self.pk}.ics"
-        )
 
 
 class Talk(Orderable, ClusterableModel):

@@ -29,6 +29,7 @@ def env_list(name, default=""):
 INSTALLED_APPS = [
     "kuzbib_site.base",
     "events",
+    "contests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -1,0 +1,10 @@
+from wagtail import hooks
+
+
+@hooks.register("kuzbib_load_demo", order=-10)
+def load_demo(home, stdout):
+    """Runs before the events demo, whose resolution links item 5 to this contest."""
+    from .demo import load
+
+    load(home)
+    stdout.write("Contests: КНИГИНЯ-2009.")
