@@ -24,6 +24,10 @@ from wagtail.search import index
 from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Municipality
+from kuzbib_site.base.tokens import new_token
+from kuzbib_site.base.uploads import PrivateStorage
+
+from .views import SubmissionRoutesMixin
 
 FILE_KINDS = [
     ("pdf", "PDF"),
@@ -61,7 +65,7 @@ class ContestIndexPage(Page):
         return context
 
 
-class ContestPage(RoutablePageMixin, EventMixin, Page):
+class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
     """A professional-skills contest: rules, who may enter, nominations, how entries are judged,
     the stages with their dates and what an entry may contain."""
 
@@ -96,6 +100,7 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
     max_entry_mb = models.PositiveSmallIntegerField(
         _("MB per entry"), default=50, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
+    last_entry_number = models.PositiveIntegerField(default=0, editable=False)
     allowed_kinds = models.CharField(
         _("allowed file kinds"),
         max_length=100,
@@ -200,7 +205,20 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         context["stages"] = list(self.stages.all())
         context["municipality_list"] = list(self.municipalities.all())
         context["now"] = timezone.now()
+        context["submission_stage"] = self.submission_stage(context["now"])
         return context
+
+    def submission_stage(self, now=None):
+        """The submissions stage running now, or None: entries are taken only then."""
+        now = now or timezone.now()
+        for stage in self.stages.all():
+            if (
+                stage.kind == Stage.Kind.SUBMISSIONS
+                and stage.start <= now
+                and (stage.end is None or now <= stage.end)
+            ):
+                return stage
+        return None
 
 
 class Nomination(Orderable):
@@ -294,3 +312,99 @@ class Stage(Orderable):
     @property
     def duration(self):
         return (self.end - self.start) if self.end else datetime.timedelta(0)
+
+
+def entry_storage():
+    """Entry files are private: outside MEDIA_ROOT, served only by permission-checked views."""
+    return PrivateStorage("entries")
+
+
+class Entry(models.Model):
+    """A contest entry: who submitted it, in which nomination, what it is, its files and where
+    it stands. ``number`` is sequential per contest («КНИГИНЯ-2009/017»); the participant follows
+    the entry through a private link carrying ``token``."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSING = "processing", _("being checked")
+        READY = "ready", _("ready for judging")
+        NEEDS_ATTENTION = "needs_attention", _("needs attention")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        DISQUALIFIED = "disqualified", _("disqualified")
+
+    contest = models.ForeignKey(
+        ContestPage, verbose_name=_("contest"), on_delete=models.CASCADE, related_name="entries"
+    )
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="entries"
+    )
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    library = models.ForeignKey(
+        "base.Library",
+        verbose_name=_("library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    new_library_name = models.CharField(
+        _("library not in the directory"), max_length=500, blank=True
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    title = models.CharField(_("title of the entry"), max_length=300)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["contest", "number"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="one_number_per_entry")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self):
+        return f"{self.contest.entry_prefix}/{self.number:03d}"
+
+    @property
+    def participant_name(self):
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+class EntryFile(models.Model):
+    """One file of an entry, with what the upload check found out about it."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), storage=entry_storage, upload_to="%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("entry file")
+        verbose_name_plural = _("entry files")
+
+    def __str__(self):
+        return self.original_name

@@ -3,10 +3,10 @@ with the registrant's private link. Names are escaped in the HTML part; the subj
 the conference's title, never what a registrant typed."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from kuzbib_site.base import mail
 
 SUBJECTS = {
     "confirmed": _("Registration confirmed: %(conference)s"),
@@ -23,22 +23,10 @@ PROGRAMME_CHANGE_SUBJECT = _("The programme has changed: %(conference)s")
 
 
 def build_email(to, subject, template, context):
-    """A message in the site's language (a worker has no visitor's language): plain text from
-    ``<template>.txt`` with an HTML alternative from ``<template>.html``. ``subject`` is a lazy
-    string formatted with the conference's title."""
-    conference = context["conference"]
+    """A conference e-mail: ``subject`` is formatted with the conference's title."""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = str(subject) % {"conference": conference.title}
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+        subject = str(subject) % {"conference": context["conference"].title}
+    return mail.build_email(to, subject, template, context)
 
 
 def build_registration_email(registration, kind):

@@ -6,18 +6,14 @@ hold the state. A registrant manages their registration through a private link c
 ``token``; personal data is never shown on a public page.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base.tokens import new_token
+
 from .pages import ConferencePage, SectionSessionPage
-
-
-def new_token():
-    return secrets.token_urlsafe(32)
 
 
 class Registration(models.Model):

@@ -106,6 +106,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take SQLite's lock when their transaction begins and wait for it, instead of
+    # failing with "database is locked" when two transactions try to upgrade at once.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 # --- Redis: Celery broker and cache -----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,0 +1,70 @@
+"""The public side of entering a contest, as routes of the contest page:
+
+- ``submit/`` — the entry form (GET) and its submission (POST, then a redirect to the entry's
+  private page, which is the receipt);
+- ``entry/<token>/`` — the participant's private page: number, status, withdrawal.
+
+GET requests never write. The mixin defines no fields; ``ContestPage`` mixes it in."""
+
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_protect
+from wagtail.contrib.routable_page.models import path
+
+
+class SubmissionRoutesMixin:
+    @path("submit/", name="submit")
+    def submit_form(self, request):
+        return csrf_protect(self._submit_form)(request)
+
+    def _submit_form(self, request):
+        from .forms import EntryForm
+        from .submission import submit
+
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        stage = self.submission_stage()
+        form = None
+        if stage is not None:
+            if request.method == "POST":
+                form = EntryForm(request.POST, request.FILES, contest=self)
+                if form.is_valid():
+                    entry = submit(self, form.entry_data(), form.checked_files)
+                    url = self.url + self.reverse_subpage("entry_status", args=[entry.token])
+                    return HttpResponseRedirect(url + "?new=1")
+            else:
+                form = EntryForm(contest=self)
+        context = {"page": self, "self": self, "form": form, "stage": stage}
+        return TemplateResponse(request, "contests/submit.html", context)
+
+    @path("entry/<str:token>/", name="entry_status")
+    def entry_status(self, request, token):
+        return csrf_protect(self._entry_status)(request, token)
+
+    def _entry_status(self, request, token):
+        from .models import Entry
+        from .submission import withdraw
+
+        entry = (
+            Entry.objects.select_related("nomination", "contest")
+            .prefetch_related("files")
+            .filter(contest=self, token=token[:64])
+            .first()
+        )
+        if entry is None:
+            return TemplateResponse(
+                request, "contests/entry_not_found.html", {"page": self, "self": self}, status=404
+            )
+        if request.method == "POST":
+            if request.POST.get("action") == "withdraw":
+                withdraw(entry)
+            return HttpResponseRedirect(request.path)
+        context = {
+            "page": self,
+            "self": self,
+            "entry": entry,
+            "new": request.GET.get("new") == "1",
+            "can_withdraw": entry.status not in ("withdrawn", "disqualified")
+            and self.submission_stage() is not None,
+        }
+        return TemplateResponse(request, "contests/entry_status.html", context)
