@@ -1,0 +1,108 @@
+"""The admin for contest entries: «Конкурсные работы» with filters, search and CSV/XLSX export;
+files are downloaded through a permission-checked view, never a public URL."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from kuzbib_site.base.exports import SafeExportIndexView
+
+from .models import Entry, EntryFile
+
+
+class EntryPermissionPolicy(ModelPermissionPolicy):
+    """Entries come from the public form only: nobody adds them in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, set(actions) - {"add"})
+
+
+register_permission_policy(Entry, EntryPermissionPolicy(Entry))
+
+
+class EntryIndexView(SafeExportIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for number, stored in enumerate(instance.files.all(), start=1):
+            buttons.append(
+                Button(
+                    _("File %(number)s: %(name)s")
+                    % {"number": number, "name": stored.original_name},
+                    url=reverse("contests_entry_file", args=[stored.pk]),
+                    icon_name="download",
+                    priority=50 + number,
+                )
+            )
+        return buttons
+
+
+class EntryViewSet(SnippetViewSet):
+    model = Entry
+    icon = "doc-full-inverse"
+    menu_label = _("Contest entries")
+    menu_order = 257
+    add_to_admin_menu = True
+    index_view_class = EntryIndexView
+    inspect_view_enabled = True
+    list_display = [
+        "code",
+        "title",
+        "participant_name",
+        "nomination",
+        "municipality",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["contest", "nomination", "status", "municipality"]
+    search_fields = ["title", "last_name", "email"]
+    ordering = ["contest", "number"]
+    list_export = [
+        "code",
+        "title",
+        "participant_name",
+        "birth_date",
+        "email",
+        "phone",
+        "library",
+        "new_library_name",
+        "municipality",
+        "position",
+        "nomination",
+        "get_status_display",
+        "status_reason",
+        "created_at",
+        "consent_given_at",
+    ]
+    export_headings = {
+        "code": _("Number"),
+        "participant_name": _("Participant"),
+        "get_status_display": _("Status"),
+    }
+    export_filename = "contest-entries"
+
+    def get_queryset(self, request):
+        return Entry.objects.select_related(
+            "contest", "nomination", "municipality", "library"
+        ).prefetch_related("files")
+
+
+@require_admin_access
+def entry_file(request, pk):
+    """An entry's file, for users who may see entries."""
+    stored = get_object_or_404(EntryFile.objects.select_related("entry"), pk=pk)
+    if not request.user.has_perm("contests.view_entry"):
+        raise Http404
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+
+
+def admin_urls():
+    return [path("contests/files/<int:pk>/", entry_file, name="contests_entry_file")]
