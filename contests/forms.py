@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kuzbib_site.base.models import Library, Municipality
+from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
+from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.uploads import check_upload
 
 from .models import Entry
@@ -28,16 +29,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(LibraryOrNameMixin, forms.ModelForm):
     """A contest entry. Eligibility (age, municipality) and file limits are checked here, with
     messages for the participant; every typed value is kept when the form has errors."""
 
-    library = forms.ModelChoiceField(
-        label=_("Library"),
-        queryset=Library.objects.order_by("full_name"),
-        required=False,
-        empty_label=_("— not in the list —"),
-    )
+    library = library_field()
     files = MultipleFileField(label=_("Files"), required=True)
     consent = forms.BooleanField(
         label=_(
@@ -133,15 +129,6 @@ class EntryForm(forms.ModelForm):
             raise ValidationError(errors)
         self.checked_files = checked
         return files
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("library") and not (cleaned.get("new_library_name") or "").strip():
-            self.add_error("library", _("Choose your library or write its name below."))
-        for name, value in cleaned.items():
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("The text contains characters that cannot be saved."))
-        return cleaned
 
     def entry_data(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -7,26 +7,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kuzbib_site.base.exports import SafeExportIndexView
+from kuzbib_site.base.permissions import PublicFormOnlyPolicy
 
 from .models import Entry, EntryFile
 
-
-class EntryPermissionPolicy(ModelPermissionPolicy):
-    """Entries come from the public form only: nobody adds them in the admin."""
-
-    def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, set(actions) - {"add"})
-
-
-register_permission_policy(Entry, EntryPermissionPolicy(Entry))
+register_permission_policy(Entry, PublicFormOnlyPolicy(Entry))
 
 
 class EntryIndexView(SafeExportIndexView):

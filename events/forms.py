@@ -5,15 +5,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from kuzbib_site.base.models import Library
+from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
 from kuzbib_site.base.uploads import check_upload, safe_filename
 
 from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
-
-
-class LibraryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
@@ -24,15 +19,10 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
     """Registration for a conference. Every entered value is kept when the form has errors."""
 
-    library = LibraryChoiceField(
-        label=_("Library"),
-        queryset=Library.objects.order_by("full_name"),
-        required=False,
-        empty_label=_("— not in the list —"),
-    )
+    library = library_field()
     sessions = SessionChoiceField(
         label=_("Sessions of interest"),
         queryset=None,
@@ -101,35 +91,17 @@ class RegistrationForm(forms.ModelForm):
     def clean_position(self):
         return " ".join(self.cleaned_data["position"].split())
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            not cleaned.get("library")
-            and not cleaned.get("new_library_name")
-            and "library" not in self.errors
-            and "new_library_name" not in self.errors
-        ):
-            self.add_error(
-                "library", _("Choose your library from the list or write its name below.")
-            )
-        return cleaned
-
     def _post_clean(self):
         # The registration is created by events.registration.register(), not by this form;
         # skip the model's validation of the fields the form does not set (conference, consent).
         pass
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(LibraryOrNameMixin, forms.ModelForm):
     """A report proposal. The file's type is read from its content; every entered value is kept
     when the form has errors (except the file, which browsers never resend)."""
 
-    library = LibraryChoiceField(
-        label=_("Library"),
-        queryset=Library.objects.order_by("full_name"),
-        required=False,
-        empty_label=_("— not in the list —"),
-    )
+    library = library_field()
     consent = forms.BooleanField(
         label=_(
             "I consent to the processing of my personal data (name, e-mail, library, position) "
@@ -172,12 +144,6 @@ class ProposalForm(forms.ModelForm):
         self.fields["section"].label_from_instance = lambda section: section.title
         for name in ("last_name", "first_name", "email", "title", "abstract"):
             self.fields[name].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("library") and not (cleaned.get("new_library_name") or "").strip():
-            self.add_error("library", _("Choose your library or write its name below."))
-        return cleaned
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

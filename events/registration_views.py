@@ -29,6 +29,15 @@ class RegistrationRoutesMixin:
             "closes": closes_at(self),
         }
 
+    def _registration_not_found(self, request):
+        """A forged, mistyped or foreign token: a 404 in Russian, never a hint of whose it is."""
+        return TemplateResponse(
+            request,
+            "events/registration/not_found.html",
+            self._registration_context(request),
+            status=404,
+        )
+
     def _registration_context(self, request, **extra):
         return {"page": self, "self": self, "request": request, **extra}
 
@@ -90,12 +99,7 @@ class RegistrationRoutesMixin:
             return HttpResponseNotAllowed(["GET", "POST"])
         registration = find_by_token(token)
         if registration is None or registration.conference_id != self.pk:
-            return TemplateResponse(
-                request,
-                "events/registration/not_found.html",
-                self._registration_context(request),
-                status=404,
-            )
+            return self._registration_not_found(request)
         if request.method == "POST":
             action = request.POST.get("action")
             if action == "cancel":
@@ -138,12 +142,7 @@ class RegistrationRoutesMixin:
 
         registration = find_by_token(token)
         if registration is None or registration.conference_id != self.pk:
-            return TemplateResponse(
-                request,
-                "events/registration/not_found.html",
-                self._registration_context(request),
-                status=404,
-            )
+            return self._registration_not_found(request)
         events = page_ical_events(self, request)
         for session in agenda(registration):
             events += page_ical_events(session, request)

@@ -14,28 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kuzbib_site.base.exports import SafeExportIndexView
+from kuzbib_site.base.permissions import PublicFormOnlyPolicy
 
 from . import cfp
 from . import registration as rules
 from .models import Proposal, Registration
 
-
-class RegistrationPermissionPolicy(ModelPermissionPolicy):
-    """Registrations come from the public form only: nobody adds them in the admin."""
-
-    def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, set(actions) - {"add"})
-
-
-register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
+register_permission_policy(Registration, PublicFormOnlyPolicy(Registration))
 
 
 #: Admin actions: (label, which statuses allow it, what it does, success message).
@@ -188,21 +177,16 @@ class RegistrationViewSet(SnippetViewSet):
         )
 
 
-class ProposalPermissionPolicy(ModelPermissionPolicy):
-    """Proposals come from the public form only; the listing is for editors and section leaders,
-    who then see only the proposals they may decide."""
+class ProposalPermissionPolicy(PublicFormOnlyPolicy):
+    """The proposals listing is for editors and section leaders, who then see only the proposals
+    they may decide."""
 
     def user_has_permission(self, user, action):
-        if action == "add":
-            return False
         if action == "view":
             return user.has_perm("wagtailadmin.access_admin") and (
                 super().user_has_permission(user, "view") or cfp.decidable_by(user).exists()
             )
         return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 register_permission_policy(Proposal, ProposalPermissionPolicy(Proposal))
