@@ -23,8 +23,7 @@ from wagtail.search import index
 
 from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock
-from kuzbib_site.base.models import Municipality
-from kuzbib_site.base.tokens import new_token
+from kuzbib_site.base.models import Applicant, Municipality
 from kuzbib_site.base.uploads import PrivateStorage
 
 from .views import SubmissionRoutesMixin
@@ -319,7 +318,7 @@ def entry_storage():
     return PrivateStorage("entries")
 
 
-class Entry(models.Model):
+class Entry(Applicant):
     """A contest entry: who submitted it, in which nomination, what it is, its files and where
     it stands. ``number`` is sequential per contest («КНИГИНЯ-2009/017»); the participant follows
     the entry through a private link carrying ``token``."""
@@ -339,35 +338,17 @@ class Entry(models.Model):
     nomination = models.ForeignKey(
         Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="entries"
     )
-    last_name = models.CharField(_("last name"), max_length=100)
-    first_name = models.CharField(_("first name"), max_length=100)
-    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"))
-    email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    library = models.ForeignKey(
-        "base.Library",
-        verbose_name=_("library"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    new_library_name = models.CharField(
-        _("library not in the directory"), max_length=500, blank=True
-    )
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
     )
-    position = models.CharField(_("position"), max_length=200, blank=True)
     title = models.CharField(_("title of the entry"), max_length=300)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
     status_reason = models.TextField(_("reason"), blank=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -385,10 +366,6 @@ class Entry(models.Model):
     @property
     def code(self):
         return f"{self.contest.entry_prefix}/{self.number:03d}"
-
-    @property
-    def participant_name(self):
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
 
 class EntryFile(models.Model):

@@ -45,7 +45,7 @@ class EntryViewSet(SnippetViewSet):
     list_display = [
         "code",
         "title",
-        "participant_name",
+        "full_name",
         "nomination",
         "municipality",
         "status",
@@ -57,7 +57,7 @@ class EntryViewSet(SnippetViewSet):
     list_export = [
         "code",
         "title",
-        "participant_name",
+        "full_name",
         "birth_date",
         "email",
         "phone",
@@ -73,7 +73,7 @@ class EntryViewSet(SnippetViewSet):
     ]
     export_headings = {
         "code": _("Number"),
-        "participant_name": _("Participant"),
+        "full_name": _("Participant"),
         "get_status_display": _("Status"),
     }
     export_filename = "contest-entries"

@@ -219,7 +219,7 @@ class ProposalViewSet(SnippetViewSet):
     index_view_class = ProposalIndexView
     list_display = [
         "title",
-        "author_name",
+        "full_name",
         "conference",
         "section",
         "format",
@@ -233,7 +233,7 @@ class ProposalViewSet(SnippetViewSet):
         "conference",
         "section",
         "title",
-        "author_name",
+        "full_name",
         "email",
         "library_name",
         "position",

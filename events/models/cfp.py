@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base.models import Applicant
 from kuzbib_site.base.uploads import PrivateStorage
 
 from .pages import ConferencePage, SectionPage, Talk
-from .registration import new_token
 
 
 def private_storage():
@@ -20,7 +20,7 @@ def private_storage():
     return PrivateStorage("proposals")
 
 
-class Proposal(models.Model):
+class Proposal(Applicant):
     class Format(models.TextChoices):
         REPORT = "report", _("report")
         SHORT = "short", _("short talk")
@@ -52,22 +52,6 @@ class Proposal(models.Model):
     format = models.CharField(
         _("format"), max_length=20, choices=Format.choices, default=Format.REPORT
     )
-    last_name = models.CharField(_("last name"), max_length=100)
-    first_name = models.CharField(_("first name"), max_length=100)
-    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"))
-    position = models.CharField(_("position"), max_length=200, blank=True)
-    library = models.ForeignKey(
-        "base.Library",
-        verbose_name=_("library"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    new_library_name = models.CharField(
-        _("library not in the directory"), max_length=500, blank=True
-    )
     co_authors = models.CharField(
         _("co-authors"),
         max_length=500,
@@ -82,7 +66,6 @@ class Proposal(models.Model):
         max_length=255,
         help_text=_("The text or slides: PDF, DOCX or ODT."),
     )
-    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -104,7 +87,6 @@ class Proposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="proposal",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
@@ -114,11 +96,3 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def author_name(self):
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
-
-    @property
-    def library_name(self):
-        return self.library.full_name if self.library_id else self.new_library_name

@@ -1,9 +1,11 @@
+from .applicants import Applicant
 from .directory import Library, Municipality, Person
 from .dues import MembershipFee
 from .health import WorkerHeartbeat
 from .pages import HomePage, HomePageFeatured, LibraryIndexPage, StandardPage
 
 __all__ = [
+    "Applicant",
     "HomePage",
     "HomePageFeatured",
     "Library",
