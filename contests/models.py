@@ -8,6 +8,7 @@ stage (submissions open, judging, results…) is a line of the site's calendar.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -351,6 +352,18 @@ class Entry(Applicant):
     status_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
+    # Processing (contests.processing): how many runs were started, when the last one began and
+    # when one finished; the log is what managers read on the entry's page.
+    processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    processing_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
+    processing_log = models.JSONField(default=list, blank=True, editable=False)
+    # A bottom-k MinHash sketch of the entry's text, compared with the contest's other entries.
+    text_signature = models.JSONField(default=list, blank=True, editable=False)
+    # What the participant was told, so that e-mails go once even if a task runs twice.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_status = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
         ordering = ["contest", "number"]
@@ -367,6 +380,16 @@ class Entry(Applicant):
     def code(self):
         return f"{self.contest.entry_prefix}/{self.number:03d}"
 
+    @property
+    def is_pending(self):
+        """Still waiting for the processing pipeline."""
+        return self.status in (self.Status.RECEIVED, self.Status.PROCESSING)
+
+    def log(self, message, level="info", now=None):
+        """Append a line to the processing log (saved by the caller)."""
+        at = (now or timezone.now()).isoformat(timespec="seconds")
+        self.processing_log = [*self.processing_log, {"at": at, "level": level, "message": message}]
+
 
 class EntryFile(models.Model):
     """One file of an entry, with what the upload check found out about it."""
@@ -377,6 +400,16 @@ class EntryFile(models.Model):
     kind = models.CharField(_("kind"), max_length=10)
     size = models.PositiveBigIntegerField(_("size, bytes"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Filled by the processing pipeline.
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    pages = models.PositiveIntegerField(_("pages or slides"), null=True, blank=True)
+    words = models.PositiveIntegerField(_("words"), null=True, blank=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    preview = models.FileField(
+        _("preview"), storage=entry_storage, upload_to="previews/%Y/%m/", blank=True
+    )
+    problem = models.TextField(_("problem"), blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -385,3 +418,73 @@ class EntryFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class EntryFlag(models.Model):
+    """Something the pipeline found that a manager must look at: a file identical to one of
+    another entry of the contest, or a text very like another entry's. Set on the entry
+    processed later, pointing at the earlier one."""
+
+    class Kind(models.TextChoices):
+        EXACT_DUPLICATE = "exact_duplicate", _("identical file")
+        NEAR_DUPLICATE = "near_duplicate", _("similar text")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    other_entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("matching entry"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file = models.ForeignKey(
+        EntryFile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("entry flag")
+        verbose_name_plural = _("entry flags")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.other_entry.code}"
+
+
+class EntriesArchive(models.Model):
+    """A ZIP of a contest's entries (their files and a CSV list) that a manager asked for; built
+    by Celery on the ``pdf`` queue and downloaded through a permission-checked view."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    contest = models.ForeignKey(
+        ContestPage, verbose_name=_("contest"), on_delete=models.CASCADE, related_name="archives"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(storage=entry_storage, upload_to="archives/", blank=True)
+    entry_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("entries archive")
+        verbose_name_plural = _("entries archives")
+
+    def __str__(self):
+        return f"{self.contest} ({self.created_at:%d.%m.%Y %H:%M})"

@@ -1,20 +1,34 @@
-"""Taking contest entries: whether submissions are open, the sequential entry number, saving an
-entry with its files in one transaction, the receipt e-mail, and withdrawal before the deadline.
+"""Taking contest entries: the sequential entry number, saving an entry with its files in one
+transaction, the e-mails to the participant (the receipt, then each change of status) and
+withdrawal before the deadline.
 
-The processing pipeline (checks, text extraction, previews, duplicates) picks entries up in the
-«received» status; nothing here reads a file beyond the upload checks."""
+The processing pipeline (``processing``) is sent the entry once the transaction commits; if the
+broker is down then, the entry simply waits as «received» for the sweeper. Nothing here reads a
+file beyond the upload checks."""
+
+import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.mail import build_email
+from kuzbib_site.base.queue import enqueue_on_commit
 from kuzbib_site.base.uploads import safe_filename
 
 from .models import ContestPage, Entry, EntryFile
 
 RECEIPT_SUBJECT = _("Your contest entry %(code)s is received: %(contest)s")
+STATUS_SUBJECT = _("Your contest entry %(code)s: %(status)s")
+# The statuses a participant is e-mailed about.
+NOTIFIED = (
+    Entry.Status.READY,
+    Entry.Status.NEEDS_ATTENTION,
+    Entry.Status.DISQUALIFIED,
+    Entry.Status.WITHDRAWN,
+)
 
 
 def submit(contest, data, files, now=None):
@@ -39,8 +53,15 @@ def submit(contest, data, files, now=None):
             stored = EntryFile(entry=entry, original_name=name, kind=kind, size=uploaded.size)
             stored.file.save(name, uploaded, save=False)
             stored.save()
-        transaction.on_commit(lambda: _send_receipt(entry.pk))
+        _after_submit(entry.pk)
     return entry
+
+
+def _after_submit(entry_id):
+    from .tasks import process_entry, send_entry_receipt
+
+    enqueue_on_commit(send_entry_receipt, entry_id=entry_id)
+    enqueue_on_commit(process_entry, entry_id=entry_id)
 
 
 def withdraw(entry, now=None):
@@ -49,22 +70,86 @@ def withdraw(entry, now=None):
         return False
     if entry.contest.submission_stage(now) is None:
         return False
-    Entry.objects.filter(pk=entry.pk).update(
-        status=Entry.Status.WITHDRAWN, withdrawn_at=now or timezone.now()
-    )
+    with transaction.atomic():
+        Entry.objects.filter(pk=entry.pk).update(
+            status=Entry.Status.WITHDRAWN, withdrawn_at=now or timezone.now()
+        )
+        notify_status(entry.pk)
     return True
 
 
-def _send_receipt(entry_id):
-    from .tasks import send_entry_receipt
+def notify_status(entry_id):
+    from .tasks import send_entry_status
 
-    send_entry_receipt.delay(entry_id=entry_id)
+    enqueue_on_commit(send_entry_status, entry_id=entry_id)
+
+
+def send_receipt(entry_id):
+    entry = Entry.objects.select_related("contest", "nomination").filter(pk=entry_id).first()
+    if entry is None or entry.receipt_sent_at is not None:
+        return
+    if not Entry.objects.filter(pk=entry_id, receipt_sent_at=None).update(
+        receipt_sent_at=timezone.now()
+    ):
+        return
+    try:
+        build_receipt(entry).send()
+    except Exception:
+        Entry.objects.filter(pk=entry_id).update(receipt_sent_at=None)
+        raise
+
+
+def send_status(entry_id):
+    entry = Entry.objects.select_related("contest", "nomination").filter(pk=entry_id).first()
+    if entry is None or entry.status not in NOTIFIED:
+        return
+    claimed = (
+        Entry.objects.filter(pk=entry_id, status=entry.status)
+        .exclude(notified_status=entry.status)
+        .update(notified_status=entry.status)
+    )
+    if not claimed:
+        return
+    try:
+        build_status_email(entry).send()
+    except Exception:
+        Entry.objects.filter(pk=entry_id).update(notified_status="")
+        raise
+
+
+def unsent_receipts(now):
+    waited = now - datetime.timedelta(seconds=settings.KUZBIB_CONTESTS["SWEEP_AFTER_SECONDS"])
+    return list(
+        Entry.objects.filter(receipt_sent_at=None, created_at__lt=waited, is_demo=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def unsent_statuses(now):
+    return list(
+        Entry.objects.filter(status__in=NOTIFIED, is_demo=False)
+        .exclude(notified_status=F("status"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def status_link(entry):
+    contest = entry.contest
+    return contest.get_full_url() + contest.reverse_subpage("entry_status", args=[entry.token])
 
 
 def build_receipt(entry):
     contest = entry.contest
-    link = contest.get_full_url() + contest.reverse_subpage("entry_status", args=[entry.token])
     with translation.override(settings.LANGUAGE_CODE):
         subject = str(RECEIPT_SUBJECT) % {"code": entry.code, "contest": contest.title}
-    context = {"contest": contest, "entry": entry, "link": link}
+    context = {"contest": contest, "entry": entry, "link": status_link(entry)}
     return build_email(entry.email, subject, "contests/emails/receipt", context)
+
+
+def build_status_email(entry):
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(STATUS_SUBJECT) % {"code": entry.code, "status": entry.get_status_display()}
+    context = {"contest": entry.contest, "entry": entry, "link": status_link(entry)}
+    return build_email(entry.email, subject, "contests/emails/status", context)

@@ -1,20 +1,103 @@
-"""Celery tasks of the contests app: thin wrappers that load ids and call plain modules."""
+"""Celery tasks of the contests app: thin wrappers that take ids, re-fetch what they need and
+call plain modules (``processing``, ``submission``, ``archive``). Each returns quietly when its
+record is gone, and each may run twice without doing the work twice."""
+
+from smtplib import SMTPException
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from kuzbib_site.base.queue import enqueue
+
+LIMITS = settings.KUZBIB_CONTESTS
+# Worth another try later: a database restart, a network disk away for a moment.
+TRANSIENT = (OperationalError, InterfaceError, OSError)
+
+
+@shared_task(
+    name="kuzbib.contests.process_entry",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=LIMITS["PROCESSING_MAX_ATTEMPTS"],
+    soft_time_limit=LIMITS["PROCESSING_SOFT_TIME_LIMIT"],
+    time_limit=LIMITS["PROCESSING_TIME_LIMIT"],
+    ignore_result=True,
+)
+def process_entry(*, entry_id):
+    from django.utils.translation import gettext_noop
+
+    from . import processing
+
+    try:
+        processing.run(entry_id)
+    except SoftTimeLimitExceeded:
+        processing.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
 
 
 @shared_task(
     name="kuzbib.contests.send_entry_receipt",
     acks_late=True,
-    autoretry_for=(OSError,),
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, ConnectionError),
     retry_backoff=True,
     max_retries=5,
     ignore_result=True,
 )
 def send_entry_receipt(*, entry_id):
     from . import submission
-    from .models import Entry
 
-    entry = Entry.objects.select_related("contest", "nomination").filter(pk=entry_id).first()
-    if entry is not None:
-        submission.build_receipt(entry).send()
+    submission.send_receipt(entry_id)
+
+
+@shared_task(
+    name="kuzbib.contests.send_entry_status",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_entry_status(*, entry_id):
+    from . import submission
+
+    submission.send_status(entry_id)
+
+
+@shared_task(
+    name="kuzbib.contests.build_entries_archive",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=1800,
+    time_limit=1900,
+    ignore_result=True,
+)
+def build_entries_archive(*, archive_id):
+    from . import archive
+
+    archive.build(archive_id)
+
+
+@shared_task(name="kuzbib.contests.sweep", ignore_result=True)
+def sweep():
+    """Run by beat: send again what a broker outage or a dead worker left waiting."""
+    from . import archive, processing, submission
+
+    now = timezone.now()
+    for entry_id in processing.stuck(now):
+        enqueue(process_entry, entry_id=entry_id)
+    for entry_id in submission.unsent_receipts(now):
+        enqueue(send_entry_receipt, entry_id=entry_id)
+    for entry_id in submission.unsent_statuses(now):
+        enqueue(send_entry_status, entry_id=entry_id)
+    for archive_id in archive.stuck(now):
+        enqueue(build_entries_archive, archive_id=archive_id)

@@ -73,6 +73,9 @@ def check_upload(uploaded, allowed, max_bytes):
     if kind in ("zip", *ZIP_KINDS):
         kind = _check_archive(uploaded)
     uploaded.seek(0)
+    if kind == "pdf" and kind in allowed:
+        _check_pdf(uploaded)
+        uploaded.seek(0)
     if kind not in allowed:
         raise ValidationError(
             _(
@@ -104,6 +107,35 @@ def _check_archive(uploaded):
         raise ValidationError(
             _("The file «%(name)s» is damaged and cannot be opened.") % {"name": uploaded.name}
         ) from None
+
+
+def _check_pdf(uploaded):
+    """A PDF that was cut short, or that opens only with a password, is of no use to whoever
+    receives it: say so now rather than after the deadline. Only the trailer and cross-reference
+    table are read here; the pages are read later, by a worker."""
+    from pypdf import PasswordType, PdfReader
+
+    uploaded.seek(max(0, uploaded.size - 2048))
+    if b"%%EOF" not in uploaded.read():
+        raise ValidationError(
+            _("The file «%(name)s» is cut short (it was not uploaded or saved completely).")
+            % {"name": uploaded.name}
+        )
+    uploaded.seek(0)
+    try:
+        reader = PdfReader(uploaded, strict=False)
+        locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
+    except Exception:  # noqa: BLE001 - whatever pypdf trips over, the file is unreadable
+        raise ValidationError(
+            _("The file «%(name)s» is damaged and cannot be opened.") % {"name": uploaded.name}
+        ) from None
+    if locked:
+        raise ValidationError(
+            _(
+                "The file «%(name)s» is protected by a password: remove it and upload the file again."
+            )
+            % {"name": uploaded.name}
+        )
 
 
 def safe_filename(name, max_length=100):

@@ -149,6 +149,7 @@ CELERY_TIMEZONE = "Asia/Novokuznetsk"
 CELERY_BEAT_SCHEDULE = {
     "kuzbib.base.heartbeat": {"task": "kuzbib.base.heartbeat", "schedule": 60.0},
     "kuzbib.events.sweep": {"task": "kuzbib.events.sweep", "schedule": 300.0},
+    "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
 }
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -263,6 +264,26 @@ KUZBIB_EVENTS = {
     # Report proposals' files: kinds read from the content, and the size limit.
     "PROPOSAL_FILE_KINDS": ["pdf", "docx", "odt"],
     "PROPOSAL_FILE_MAX_BYTES": 10 * 1024 * 1024,
+}
+
+KUZBIB_CONTESTS = {
+    # An entry file's processing is stopped after the soft limit (the entry then needs
+    # attention) and its worker process killed after the hard one, so that a hostile file cannot
+    # hang a worker; a run that dies is retried at most this many times in all.
+    "PROCESSING_SOFT_TIME_LIMIT": 120,
+    "PROCESSING_TIME_LIMIT": 150,
+    "PROCESSING_MAX_ATTEMPTS": 3,
+    # The sweeper re-sends entries still waiting after this many seconds (a broker outage).
+    "SWEEP_AFTER_SECONDS": 120,
+    # Estimated Jaccard similarity of 5-word shingles above which two texts are flagged.
+    "NEAR_DUPLICATE_THRESHOLD": 0.5,
+    # Texts shorter than this are not compared (too little to tell copying from chance).
+    "NEAR_DUPLICATE_MIN_WORDS": 50,
+    # What is kept of a file: at most this much extracted text, previews this wide.
+    "TEXT_MAX_CHARS": 1_000_000,
+    "PREVIEW_WIDTH": 800,
+    # Images with more pixels than this are refused before decoding (decompression bombs).
+    "IMAGE_MAX_PIXELS": 60_000_000,
 }
 
 LOGGING = {

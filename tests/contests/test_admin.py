@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from contests import submission
 from contests.models import Entry
 from tests.factories import MunicipalityFactory
+from tests.factories import files as sample
 from tests.factories.contests import ContestIndexPageFactory, ContestPageFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = sample.pdf()
 LIST_URL = "/admin/snippets/contests/entry/"
 
 

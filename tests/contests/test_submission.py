@@ -1,5 +1,6 @@
 """Entering a contest: the form, eligibility, file checks, sequential numbers, the private page
-and withdrawal. Processing of the files comes later; entries wait in «received»."""
+and withdrawal. Celery runs eagerly here, so each accepted entry is also processed at once; the
+pipeline itself is tested in test_processing.py."""
 
 import datetime
 import io
@@ -15,6 +16,7 @@ from django.utils import timezone
 from contests import submission
 from contests.models import Entry, Stage
 from tests.factories import LibraryFactory, MunicipalityFactory
+from tests.factories import files as sample
 from tests.factories.contests import (
     ContestIndexPageFactory,
     ContestPageFactory,
@@ -24,10 +26,10 @@ from tests.factories.contests import (
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = sample.pdf()
 
 
-def docx(extra=b""):
+def bomb_docx(extra=b""):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -93,18 +95,19 @@ def test_entry_is_numbered_stored_privately_and_receipted(
         response = post(
             client,
             contest,
-            files=[SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.docx", docx())],
+            files=[SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.docx", sample.docx())],
         )
     entry = Entry.objects.get()
     assert response.status_code == 302
     assert response["Location"].endswith(f"/entry/{entry.token}/?new=1")
-    assert entry.code == "КНИГИНЯ-2026/001" and entry.status == Entry.Status.RECEIVED
+    assert entry.code == "КНИГИНЯ-2026/001" and entry.status == Entry.Status.READY
     assert [f.kind for f in entry.files.all()] == ["pdf", "docx"]
     assert all(f.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT)) for f in entry.files.all())
-    (message,) = mail.outbox
-    assert "КНИГИНЯ-2026/001" in message.subject and entry.token in message.body
+    receipt, ready = mail.outbox
+    assert "КНИГИНЯ-2026/001" in receipt.subject and entry.token in receipt.body
+    assert "готова к оценке" in ready.subject and entry.token in ready.body
     page = client.get(response["Location"]).content.decode()
-    assert "КНИГИНЯ-2026/001" in page and "Получена" in page or "получена" in page
+    assert "КНИГИНЯ-2026/001" in page and "Готова к оценке" in page
 
 
 def test_numbers_are_sequential(client, contest):
@@ -159,7 +162,7 @@ def test_concurrent_submissions_get_distinct_sequential_numbers(contest):
     [
         ([SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 300)], "проверено содержимое"),
         ([SimpleUploadedFile("empty.pdf", b"")], "пуст"),
-        ([SimpleUploadedFile("bomb.docx", docx(b"0" * 3_000_000))], "распаковывается"),
+        ([SimpleUploadedFile("bomb.docx", bomb_docx(b"0" * 3_000_000))], "распаковывается"),
         ([SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))], "больше 1 МБ"),
         ([SimpleUploadedFile(f"{n}.pdf", PDF) for n in range(3)], "Можно приложить не более 2"),
         ([SimpleUploadedFile("trunc.docx", b"PK\x03\x04" + b"\x00" * 50)], "повреждён"),
