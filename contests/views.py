@@ -2,11 +2,13 @@
 
 - ``submit/`` — the entry form (GET) and its submission (POST, then a redirect to the entry's
   private page, which is the receipt);
-- ``entry/<token>/`` — the participant's private page: number, status, withdrawal.
+- ``entry/<token>/`` — the participant's private page: number, status, withdrawal;
+- ``entry/<token>/state/`` — the entry's status as JSON, which that page polls while the files
+  are being checked, so the participant sees «ready for judging» without reloading.
 
 GET requests never write. The mixin defines no fields; ``ContestPage`` mixes it in."""
 
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
@@ -41,16 +43,20 @@ class SubmissionRoutesMixin:
     def entry_status(self, request, token):
         return csrf_protect(self._entry_status)(request, token)
 
-    def _entry_status(self, request, token):
+    def _entry(self, token):
         from .models import Entry
-        from .submission import withdraw
 
-        entry = (
+        return (
             Entry.objects.select_related("nomination", "contest")
             .prefetch_related("files")
             .filter(contest=self, token=token[:64])
             .first()
         )
+
+    def _entry_status(self, request, token):
+        from .submission import withdraw
+
+        entry = self._entry(token)
         if entry is None:
             return TemplateResponse(
                 request, "contests/entry_not_found.html", {"page": self, "self": self}, status=404
@@ -64,7 +70,25 @@ class SubmissionRoutesMixin:
             "self": self,
             "entry": entry,
             "new": request.GET.get("new") == "1",
+            "state_url": self.url + self.reverse_subpage("entry_state", args=[entry.token]),
             "can_withdraw": entry.status not in ("withdrawn", "disqualified")
             and self.submission_stage() is not None,
         }
         return TemplateResponse(request, "contests/entry_status.html", context)
+
+    @path("entry/<str:token>/state/", name="entry_state")
+    def entry_state(self, request, token):
+        entry = self._entry(token)
+        if entry is None:
+            return JsonResponse({"error": "not found"}, status=404)
+        response = JsonResponse(
+            {
+                "status": entry.status,
+                "label": str(entry.get_status_display()),
+                "reason": entry.status_reason,
+                "pending": entry.is_pending,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response

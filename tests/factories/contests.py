@@ -51,3 +51,34 @@ class StageFactory(factory.django.DjangoModelFactory):
     title = "Приём работ"
     start = at(10, datetime.date(2009, 2, 1))
     end = at(17, datetime.date(2009, 4, 30))
+
+
+def entry_data(contest, **overrides):
+    """What ``contests.submission.submit`` takes for an eligible participant of ``contest``."""
+    from tests.factories import MunicipalityFactory
+
+    data = {
+        "nomination": contest.nominations.first(),
+        "title": "Клуб чтения для подростков",
+        "description": "",
+        "last_name": "Иванова",
+        "first_name": "Мария",
+        "patronymic": "",
+        "birth_date": datetime.date.today().replace(year=datetime.date.today().year - 25),
+        "email": "ivanova@example.ru",
+        "phone": "",
+        "library": None,
+        "new_library_name": "Сельская библиотека",
+        "municipality": MunicipalityFactory(),
+        "position": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def uploads(*named):
+    """Uploaded files with their kinds, as the entry form hands them to ``submit``:
+    ``uploads(("a.pdf", data, "pdf"), …)``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return [(SimpleUploadedFile(name, data), kind) for name, data, kind in named]
