@@ -10,6 +10,7 @@ can act on (in Russian)."""
 import hashlib
 import io
 import re
+import time
 import zipfile
 from dataclasses import dataclass
 
@@ -65,8 +66,17 @@ def count_words(text):
     return len(WORD_RE.findall(text))
 
 
-def inspect(handle, name, allowed_kinds, max_bytes):
-    """Read an open binary file ``handle`` (named ``name`` for messages) and report on it."""
+def check_deadline(deadline):
+    """Stop between pages once the time is up. Celery's soft time limit raises the same
+    exception from a signal, but a parser may catch it (pypdf catches broadly while extracting
+    text), and the solo pool has no time limits at all: this check cannot be swallowed."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise SoftTimeLimitExceeded
+
+
+def inspect(handle, name, allowed_kinds, max_bytes, deadline=None):
+    """Read an open binary file ``handle`` (named ``name`` for messages) and report on it;
+    raise SoftTimeLimitExceeded if it is still being read at ``deadline`` (time.monotonic)."""
     report = FileReport(kind="", sha256=sha256_of(handle))
     wrapped = File(handle, name=name)
     try:
@@ -77,7 +87,7 @@ def inspect(handle, name, allowed_kinds, max_bytes):
     reader = READERS[report.kind]
     handle.seek(0)
     try:
-        reader(handle, name, report)
+        reader(handle, name, report, deadline)
     except SoftTimeLimitExceeded:
         raise
     except Exception:  # noqa: BLE001 - any failure to parse an untrusted file is the file's problem
@@ -94,7 +104,7 @@ def inspect(handle, name, allowed_kinds, max_bytes):
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def _read_pdf(handle, name, report):
+def _read_pdf(handle, name, report, deadline):
     # check_upload has already refused PDFs that are cut short or need a password.
     from pypdf import PdfReader
 
@@ -107,10 +117,12 @@ def _read_pdf(handle, name, report):
     for page in reader.pages:
         if length > text_max:
             break
+        check_deadline(deadline)
         part = page.extract_text() or ""
         parts.append(part)
         length += len(part)
     report.text = "\n".join(parts)
+    check_deadline(deadline)
     report.preview = _pdf_preview(handle)
 
 
@@ -135,7 +147,7 @@ def _pdf_preview(handle):
 # --- Office and OpenDocument -------------------------------------------------------------------
 
 
-def _read_docx(handle, name, report):
+def _read_docx(handle, name, report, deadline):
     import docx
 
     document = docx.Document(handle)
@@ -149,12 +161,13 @@ def _read_docx(handle, name, report):
         report.preview = _office_thumbnail(archive)
 
 
-def _read_pptx(handle, name, report):
+def _read_pptx(handle, name, report, deadline):
     import pptx
 
     presentation = pptx.Presentation(handle)
     parts = []
     for slide in presentation.slides:
+        check_deadline(deadline)
         for shape in slide.shapes:
             if shape.has_text_frame:
                 parts.append(shape.text_frame.text)
@@ -167,7 +180,7 @@ def _read_pptx(handle, name, report):
         report.preview = _office_thumbnail(archive)
 
 
-def _read_odt(handle, name, report):
+def _read_odt(handle, name, report, deadline):
     with zipfile.ZipFile(handle) as archive:
         root = etree.fromstring(archive.read("content.xml"), SAFE_XML)
         body = root.find("office:body", ODF_NS)
@@ -211,7 +224,7 @@ def _office_thumbnail(archive):
 # --- Images ------------------------------------------------------------------------------------
 
 
-def _read_image(handle, name, report):
+def _read_image(handle, name, report, deadline):
     from willow.image import Image
 
     image = Image.open(handle)

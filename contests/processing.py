@@ -19,6 +19,7 @@ import datetime
 import functools
 import hashlib
 import heapq
+import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -92,6 +93,7 @@ def run(entry_id, now=None):
     if entry is None:
         return None
     contest = entry.contest
+    deadline = time.monotonic() + _conf("PROCESSING_SOFT_TIME_LIMIT")
     reports = {}
     # Opening a stored file may fail for a moment (a network disk); that OSError reaches the
     # task, which retries. Reading what is inside never raises: a bad file gets a problem.
@@ -102,6 +104,7 @@ def run(entry_id, now=None):
                 stored.original_name,
                 allowed_kinds=contest.file_kinds,
                 max_bytes=contest.max_file_mb * MB,
+                deadline=deadline,
             )
     return finish(entry_id, reports, now)
 

@@ -5,6 +5,7 @@ Nothing here is mocked: a test that needs Redis gets a Redis server (REDIS_URL's
 or a private ``redis-server`` on a free port) and fails with a clear message when there is none.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -94,28 +95,31 @@ def _with_db(url, db):
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A Redis for tests: REDIS_URL's server on database 15 (flushed), or a private
-    ``redis-server`` started on a free port when REDIS_URL is unset."""
-    process = None
-    if os.environ.get("REDIS_URL"):
-        url = _with_db(os.environ["REDIS_URL"], TEST_REDIS_DB)
-    else:
-        binary = shutil.which("redis-server")
-        if binary is None:
+class RedisServer:
+    """A private ``redis-server`` on a free port that a test may stop and start again (on the
+    same port, empty: it keeps nothing on disk, like a Redis restarted after a crash)."""
+
+    def __init__(self, workdir):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
             pytest.fail(
                 "These tests need Redis: set REDIS_URL or install redis-server "
                 "(apt-get install redis-server).",
                 pytrace=False,
             )
-        port = _free_port()
-        workdir = tmp_path_factory.mktemp("redis")
-        process = subprocess.Popen(
+        self.port = _free_port()
+        self.workdir = workdir
+        self.process = None
+
+    def url(self, db=TEST_REDIS_DB):
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self):
+        self.process = subprocess.Popen(
             [
-                binary,
+                self.binary,
                 "--port",
-                str(port),
+                str(self.port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
@@ -123,27 +127,56 @@ def redis_url(tmp_path_factory):
                 "--appendonly",
                 "no",
                 "--dir",
-                str(workdir),
+                str(self.workdir),
             ],
             stdout=subprocess.DEVNULL,
         )
-        url = f"redis://127.0.0.1:{port}/{TEST_REDIS_DB}"
+        _wait_for_redis(self.url())
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _wait_for_redis(url):
     client = redis.Redis.from_url(url, socket_timeout=2)
     deadline = time.monotonic() + 15
     while True:
         try:
             client.ping()
-            break
+            return client
         except redis.ConnectionError as error:
             if time.monotonic() > deadline:
                 pytest.fail(f"Redis at {url} does not answer: {error}", pytrace=False)
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis for tests: REDIS_URL's server on database 15 (flushed), or a private
+    ``redis-server`` started on a free port when REDIS_URL is unset."""
+    server = None
+    if os.environ.get("REDIS_URL"):
+        url = _with_db(os.environ["REDIS_URL"], TEST_REDIS_DB)
+    else:
+        server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+        url = server.url()
+    client = _wait_for_redis(url)
     client.flushdb()
     yield url
     client.flushdb()
-    if process:
-        process.terminate()
-        process.wait(timeout=10)
+    if server:
+        server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own, which it may stop and start."""
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
 
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -171,12 +204,16 @@ def _database_url():
 class WorkerProcess:
     """A ``celery worker`` subprocess on the test database and the test Redis."""
 
-    def __init__(self, app, broker_url, log_path):
+    def __init__(self, app, broker_url, log_path, pool="solo", env=None):
         self.app = app
         self.broker_url = broker_url
         self.log_path = log_path
+        # "solo" starts fastest; "prefork" (one child) is what production runs, and the only
+        # pool where time limits and reject_on_worker_lost act.
+        self.pool = pool
+        self.env = env or {}
         self.process = None
-        self.node = f"kuzbib-test-{os.getpid()}@{socket.gethostname()}"
+        self.node = f"kuzbib-test-{os.getpid()}-{_free_port()}@{socket.gethostname()}"
 
     def start(self, timeout=60):
         env = {
@@ -185,6 +222,7 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "REDIS_URL": self.broker_url,
             "PYTHONUNBUFFERED": "1",
+            **self.env,
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
@@ -198,7 +236,9 @@ class WorkerProcess:
                 "-Q",
                 "default,files,pdf,mail",
                 "--pool",
-                "solo",
+                self.pool,
+                "--concurrency",
+                "1",
                 "-n",
                 self.node,
                 "--without-mingle",
@@ -223,7 +263,22 @@ class WorkerProcess:
             f"The Celery worker did not answer in {timeout} s:\n{self.output()}", pytrace=False
         )
 
+    def children(self):
+        """Pids of the pool's worker processes (prefork)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def kill(self):
+        """Kill the worker and its children at once, as a crash or the OOM killer would."""
+        for pid in [*self.children(), self.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
     def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.log.closed:
+            return
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             try:
@@ -238,21 +293,48 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, redis_url, tmp_path):
-    """A real worker process consuming the test Redis; while it runs, this process sends tasks
-    through Redis instead of running them eagerly."""
+def use_broker():
+    """Switch this process's Celery app from eager mode to a broker URL (restored after the
+    test); returns the app."""
     from kuzbib_site.celery import app
 
     saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    _reset_celery_pools(app)
-    redis.Redis.from_url(redis_url).flushdb()
-    worker = WorkerProcess(app, redis_url, tmp_path / "worker.log").start()
-    yield worker
-    worker.stop()
+
+    def switch(url):
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        _reset_celery_pools(app)
+        return app
+
+    yield switch
     app.conf.task_always_eager, app.conf.broker_url = saved
     _reset_celery_pools(app)
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path):
+    """Start real worker processes: ``start_worker(app, broker_url, pool=…, env=…)``; all are
+    stopped after the test."""
+    workers = []
+
+    def start(app, broker_url, **options):
+        log = tmp_path / f"worker-{len(workers)}.log"
+        worker = WorkerProcess(app, broker_url, log, **options)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(redis_url, use_broker, start_worker):
+    """A real worker process consuming the test Redis; while it runs, this process sends tasks
+    through Redis instead of running them eagerly."""
+    app = use_broker(redis_url)
+    redis.Redis.from_url(redis_url).flushdb()
+    return start_worker(app, redis_url)
 
 
 # --- Browser ----------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ def _check_pdf(uploaded):
     if locked:
         raise ValidationError(
             _(
-                "The file «%(name)s» is protected by a password: remove it and upload the file again."
+                "The file «%(name)s» is protected by a password: remove it and upload the file "
+                "again."
             )
             % {"name": uploaded.name}
         )

@@ -270,8 +270,8 @@ KUZBIB_CONTESTS = {
     # An entry file's processing is stopped after the soft limit (the entry then needs
     # attention) and its worker process killed after the hard one, so that a hostile file cannot
     # hang a worker; a run that dies is retried at most this many times in all.
-    "PROCESSING_SOFT_TIME_LIMIT": 120,
-    "PROCESSING_TIME_LIMIT": 150,
+    "PROCESSING_SOFT_TIME_LIMIT": int(os.environ.get("KUZBIB_PROCESSING_SOFT_TIME_LIMIT", "120")),
+    "PROCESSING_TIME_LIMIT": int(os.environ.get("KUZBIB_PROCESSING_TIME_LIMIT", "150")),
     "PROCESSING_MAX_ATTEMPTS": 3,
     # The sweeper re-sends entries still waiting after this many seconds (a broker outage).
     "SWEEP_AFTER_SECONDS": 120,

@@ -10,6 +10,10 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-kuzbib"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("KUZBIB_TEST_MAIL_DIR"):
+    # A worker process started by a test writes its mail where the test can count it.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["KUZBIB_TEST_MAIL_DIR"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests that need a real worker switch the Celery app to the Redis broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -317,3 +317,13 @@ def test_status_email_escapes_html(contest, django_capture_on_commit_callbacks):
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert "<img src=x" not in html and "&lt;img" in html
+
+
+def test_the_time_limit_holds_even_where_celery_cannot_enforce_it(contest, settings):
+    # The solo pool and eager mode have no time limits; the pipeline's own deadline still stops.
+    settings.KUZBIB_CONTESTS = {**settings.KUZBIB_CONTESTS, "PROCESSING_SOFT_TIME_LIMIT": 0}
+    entry = submitted(contest, ("a.pdf", sample.pdf(pages=2), "pdf"))
+    tasks.process_entry(entry_id=entry.pk)
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.NEEDS_ATTENTION
+    assert entry.processing_log[-1]["message"] == "Обработка заняла больше отведённого времени."

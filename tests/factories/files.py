@@ -12,17 +12,20 @@ LOREM = (
 )
 
 
+VOCABULARY = (
+    "библиотека читатель книга клуб чтение фонд каталог краеведение выставка проект "
+    "молодёжь школа урок встреча писатель поэт журнал газета архив музей семья династия "
+    "шахтёр Кузбасс Кемерово Новокузнецк Прокопьевск игра квест конкурс презентация отчёт "
+    "опрос анкета дети подростки студенты пенсионеры волонтёры сайт блог видео подкаст"
+)
+
+
 def words(seed, count=120):
     """A text of ``count`` words that differs from one ``seed`` to another (so that entries
     made with different seeds are not near-duplicates)."""
     import random
 
-    vocabulary = (
-        "библиотека читатель книга клуб чтение фонд каталог краеведение выставка проект "
-        "молодёжь школа урок встреча писатель поэт журнал газета архив музей семья династия "
-        "шахтёр Кузбасс Кемерово Новокузнецк Прокопьевск игра квест конкурс презентация отчёт "
-        "опрос анкета дети подростки студенты пенсионеры волонтёры сайт блог видео подкаст"
-    ).split()
+    vocabulary = VOCABULARY.split()
     rng = random.Random(seed)  # noqa: S311 - test text, not security
     return " ".join(rng.choice(vocabulary) for _ in range(count))
 
@@ -51,7 +54,7 @@ def many_page_pdf(pages):
     return out.getvalue()
 
 
-def encrypted_pdf(password="секрет"):
+def encrypted_pdf(password="секрет"):  # noqa: S107 - the test file's own password
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
