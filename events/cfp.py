@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from kuzbib_site.base.models import Person
+from kuzbib_site.base.queue import enqueue_on_commit
 
 from . import emails
 from .models import Proposal, SectionSessionPage, Talk
@@ -127,7 +128,7 @@ def sessions_for(proposal):
 def _send_later(proposal, kind):
     from .tasks import send_proposal_email
 
-    transaction.on_commit(lambda: send_proposal_email.delay(proposal_id=proposal.pk, kind=kind))
+    enqueue_on_commit(send_proposal_email, proposal_id=proposal.pk, kind=kind)
 
 
 def build_email(proposal, kind):

@@ -6,6 +6,8 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from kuzbib_site.base.queue import enqueue_on_commit
+
 from . import emails
 from .models import CalendarEntry, EventStatus, ProgrammeChange, SectionSessionPage, SessionSeat
 
@@ -40,7 +42,7 @@ def record(session):
     )
     from .tasks import send_programme_change
 
-    transaction.on_commit(lambda: send_programme_change.delay(change_id=change.pk))
+    enqueue_on_commit(send_programme_change, change_id=change.pk)
     return change
 
 

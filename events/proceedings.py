@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from wagtail.documents import get_document_model
 
 from kuzbib_site.base.pdf import render_pdf
+from kuzbib_site.base.queue import enqueue_on_commit
 
 from .models import ConferencePage, SectionSessionPage
 
@@ -57,7 +58,7 @@ def request_build(conference):
         proceedings_error="",
         proceedings_requested_at=timezone.now(),
     )
-    transaction.on_commit(lambda: build_proceedings.delay(conference_id=conference.pk))
+    enqueue_on_commit(build_proceedings, conference_id=conference.pk)
 
 
 def build(conference_id):

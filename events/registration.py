@@ -17,6 +17,8 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base.queue import enqueue_on_commit
+
 from .models import ConferencePage, Registration, SectionSessionPage, SessionSeat
 
 #: How often a transaction that found SQLite locked is tried again.
@@ -136,12 +138,7 @@ def _locked(conference_pk, work):
 def _send(registration, kind):
     from .tasks import send_registration_email
 
-    registration_id = registration.pk
-    transaction.on_commit(
-        lambda: send_registration_email.apply_async(
-            kwargs={"registration_id": registration_id, "kind": kind}
-        )
-    )
+    enqueue_on_commit(send_registration_email, registration_id=registration.pk, kind=kind)
 
 
 # --- Sessions ---------------------------------------------------------------------------------

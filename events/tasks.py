@@ -1,9 +1,12 @@
 """Celery tasks of the events app: thin wrappers that load ids and call plain modules."""
 
 import datetime
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
+
+from kuzbib_site.base.queue import enqueue
 
 from . import proceedings
 
@@ -24,12 +27,10 @@ def build_proceedings(*, conference_id):
 def sweep():
     """Run by beat: re-send builds that were asked for but never picked up."""
     for conference_id in proceedings.stuck(timezone.now() - datetime.timedelta(minutes=15)):
-        build_proceedings.delay(conference_id=conference_id)
+        enqueue(build_proceedings, conference_id=conference_id)
 
 
-# --- Registration e-mails (appended by the registration work) ----------------------------------
-
-from smtplib import SMTPException  # noqa: E402
+# --- E-mails ----------------------------------------------------------------------------------
 
 
 @shared_task(

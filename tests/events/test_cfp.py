@@ -12,10 +12,11 @@ from wagtail.models import GroupPagePermission
 from events import cfp
 from events.models import Proposal, Talk
 from tests.factories import LibraryFactory
+from tests.factories import files as sample
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = sample.pdf()
 
 
 def docx_bytes(extra=b""):
