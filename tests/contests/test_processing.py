@@ -327,3 +327,38 @@ def test_the_time_limit_holds_even_where_celery_cannot_enforce_it(contest, setti
     entry.refresh_from_db()
     assert entry.status == Entry.Status.NEEDS_ATTENTION
     assert entry.processing_log[-1]["message"] == "Обработка заняла больше отведённого времени."
+
+
+def test_queries_of_the_participant_and_manager_pages_do_not_grow_with_files(
+    client, admin_client, contest, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contest.files_per_entry = 5
+    contest.max_file_mb = contest.max_entry_mb = 5
+    contest.save()
+    counts = []
+    for n in (1, 4):
+        entry = submitted(
+            contest,
+            *[
+                (f"{i}.docx", sample.docx([sample.words(100 * n + i, 80)]), "docx")
+                for i in range(n)
+            ],
+        )
+        processing.run(entry.pk)
+        urls = [
+            contest.url + f"entry/{entry.token}/",
+            contest.url + f"entry/{entry.token}/state/",
+        ]
+        with CaptureQueriesContext(connection) as public:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as admin:
+            inspect = f"/admin/snippets/contests/entry/inspect/{entry.pk}/"
+            assert admin_client.get(inspect).status_code == 200
+        counts.append((len(public), len(admin)))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(20):
+        client.get(contest.url + f"entry/{entry.token}/")
