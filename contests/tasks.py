@@ -15,6 +15,16 @@ from kuzbib_site.base.queue import enqueue
 LIMITS = settings.KUZBIB_CONTESTS
 # Worth another try later: a database restart, a network disk away for a moment.
 TRANSIENT = (OperationalError, InterfaceError, OSError)
+# The participant's e-mails: retried while the mail server is away; each claims its message
+# first, so a retry or a second delivery sends it once.
+MAIL = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (SMTPException, ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 @shared_task(
@@ -40,30 +50,14 @@ def process_entry(*, entry_id):
         processing.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
 
 
-@shared_task(
-    name="kuzbib.contests.send_entry_receipt",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(name="kuzbib.contests.send_entry_receipt", **MAIL)
 def send_entry_receipt(*, entry_id):
     from . import submission
 
     submission.send_receipt(entry_id)
 
 
-@shared_task(
-    name="kuzbib.contests.send_entry_status",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(name="kuzbib.contests.send_entry_status", **MAIL)
 def send_entry_status(*, entry_id):
     from . import submission
 
