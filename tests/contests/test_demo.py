@@ -1,0 +1,78 @@
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from contests import processing
+from contests.models import ContestPage, Entry, EntryFlag
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(capture):
+    # The tasks sent on commit run here (Celery is eager in tests), as they would after
+    # ``manage.py load_demo``: they must find nothing left to do.
+    with capture(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
+    settings, django_capture_on_commit_callbacks
+):
+    load_demo(django_capture_on_commit_callbacks)
+    contest = ContestPage.objects.get(slug="knyaginya-2009")
+    entries = list(contest.entries.prefetch_related("files", "flags").order_by("number"))
+
+    assert len(entries) == 30 and all(entry.is_demo for entry in entries)
+    assert [entry.number for entry in entries] == list(range(1, 31))
+    assert contest.last_entry_number == 30
+    assert {entry.nomination.title for entry in entries} == {
+        nomination.title for nomination in contest.nominations.all()
+    }
+    assert all(entry.email.endswith(("@example.org", "@example.ru")) for entry in entries)
+    assert all(contest.is_eligible_age(entry.birth_date) for entry in entries)
+    assert all(entry.library_name and entry.municipality_id for entry in entries)
+
+    files = [stored for entry in entries for stored in entry.files.all()]
+    assert all(1 <= entry.files.count() <= 3 for entry in entries)
+    assert {stored.kind for stored in files} == {"pdf", "docx", "pptx"}
+    for stored in files:
+        assert stored.original_name.startswith(f"demo-{stored.entry.number:03d}-")
+        assert stored.processed_at and not stored.problem and stored.words > 0, stored
+        assert stored.pages > 0 and stored.sha256, stored
+        assert stored.file.storage.exists(stored.file.name)
+        if stored.kind == "pdf":
+            assert stored.preview and stored.preview.storage.exists(stored.preview.name), stored
+            assert "Демонстрационный материал" in stored.text
+
+    flags = list(EntryFlag.objects.filter(entry__contest=contest))
+    assert sorted(flag.kind for flag in flags) == ["exact_duplicate", "near_duplicate"]
+    exact = next(flag for flag in flags if flag.kind == EntryFlag.Kind.EXACT_DUPLICATE)
+    near = next(flag for flag in flags if flag.kind == EntryFlag.Kind.NEAR_DUPLICATE)
+    assert exact.file.sha256 in {stored.sha256 for stored in exact.other_entry.files.all()}
+    assert near.similarity >= settings.KUZBIB_CONTESTS["NEAR_DUPLICATE_THRESHOLD"]
+    assert {exact.entry_id, exact.other_entry_id}.isdisjoint({near.entry_id, near.other_entry_id})
+
+    statuses = {entry.pk: entry.status for entry in entries}
+    assert {pk for pk, status in statuses.items() if status == "needs_attention"} == {
+        exact.entry_id,
+        near.entry_id,
+    }
+    withdrawn = [entry for entry in entries if entry.status == Entry.Status.WITHDRAWN]
+    assert len(withdrawn) == 1 and withdrawn[0].withdrawn_at and withdrawn[0].status_reason
+    assert list(statuses.values()).count(Entry.Status.READY) == 27
+
+    # Nobody was written to, and neither the sweeper nor the pipeline has anything left.
+    assert mail.outbox == []
+    assert all(entry.receipt_sent_at and entry.notified_status == entry.status for entry in entries)
+    assert not set(processing.stuck(timezone.now())) & set(statuses)
+
+    load_demo(django_capture_on_commit_callbacks)
+    again = contest.entries.order_by("number")
+    assert [(entry.pk, entry.number, entry.status) for entry in again] == [
+        (entry.pk, entry.number, entry.status) for entry in entries
+    ]
+    assert EntryFlag.objects.filter(entry__contest=contest).count() == 2
+    assert mail.outbox == []
