@@ -137,7 +137,7 @@ def _pdf_preview(handle):
         scale = _limits()["PREVIEW_WIDTH"] / max(page.get_width(), 1)
         image = page.render(scale=min(scale, 4)).to_pil()
         out = io.BytesIO()
-        image.convert("RGB").save(out, format="PNG", optimize=True)
+        image.convert("RGB").save(out, format="PNG")
         page.close()
         return out.getvalue()
     finally:

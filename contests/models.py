@@ -208,6 +208,13 @@ class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
         context["submission_stage"] = self.submission_stage(context["now"])
         return context
 
+    def with_content_json(self, content):
+        """A revision carries the page's editorial content, not the entry counter: publishing a
+        draft saved before more entries arrived must not wind the counter back."""
+        page = super().with_content_json(content)
+        page.last_entry_number = self.last_entry_number
+        return page
+
     def submission_stage(self, now=None):
         """The submissions stage running now, or None: entries are taken only then."""
         now = now or timezone.now()

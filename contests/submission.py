@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,11 +40,15 @@ def submit(contest, data, files, now=None):
             .only("pk", "last_entry_number")
             .get(pk=contest.pk)
         )
-        locked.last_entry_number += 1
-        ContestPage.objects.filter(pk=contest.pk).update(last_entry_number=locked.last_entry_number)
+        # The counter never goes back (a deleted last entry's number is not given again); the
+        # highest number taken guards against a counter written back stale by a page save that
+        # raced with this submission.
+        highest = Entry.objects.filter(contest_id=contest.pk).aggregate(Max("number"))
+        number = max(locked.last_entry_number, highest["number__max"] or 0) + 1
+        ContestPage.objects.filter(pk=contest.pk).update(last_entry_number=number)
         entry = Entry.objects.create(
             contest=contest,
-            number=locked.last_entry_number,
+            number=number,
             consent_given_at=now or timezone.now(),
             **data,
         )

@@ -29,6 +29,14 @@ CHROMIUM = "/usr/bin/chromium"
 TEST_REDIS_DB = 15
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Private files (contest entries, previews, archives) of each test in its own folder, never
+    in the checkout's var/private."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 # --- Page tree ------------------------------------------------------------------------------
 
 
@@ -496,8 +504,8 @@ def conference_tree(home_page):
 
 
 @pytest.fixture
-def contest(home_page, settings, tmp_path):
-    """A contest taking entries now (files in a private folder of this test)."""
+def contest(home_page):
+    """A contest taking entries now."""
     import datetime
 
     from django.utils import timezone
@@ -509,7 +517,6 @@ def contest(home_page, settings, tmp_path):
         StageFactory,
     )
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     index = ContestIndexPageFactory(parent=home_page)
     now = timezone.now()
     contest = ContestPageFactory(

@@ -16,9 +16,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_speaker_proposes_leader_accepts_talk_in_programme(
-    page, conference_tree, axe_check, django_user_model, settings, tmp_path
+    page, conference_tree, axe_check, django_user_model
 ):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     conference = conference_tree["conference"]
     conference.cfp_opens = timezone.now() - datetime.timedelta(days=1)
     conference.cfp_closes = timezone.now() + datetime.timedelta(days=5)

@@ -22,8 +22,7 @@ LIST_URL = "/admin/snippets/contests/entry/"
 
 
 @pytest.fixture
-def contest(home_page, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def contest(home_page):
     index = ContestIndexPageFactory(parent=home_page)
     contest = ContestPageFactory(
         parent=index, slug="k", title="КНИГИНЯ-2009", entry_prefix="КНИГИНЯ-2009"

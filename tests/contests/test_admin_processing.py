@@ -41,8 +41,7 @@ def action_url(entry, action):
 
 
 @pytest.fixture
-def contest(home_page, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def contest(home_page):
     index = ContestIndexPageFactory(parent=home_page)
     contest = ContestPageFactory(
         parent=index, slug="k", title="КНИГИНЯ-2009", entry_prefix="КНИГИНЯ-2009"

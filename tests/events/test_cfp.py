@@ -28,8 +28,7 @@ def docx_bytes(extra=b""):
 
 
 @pytest.fixture
-def open_cfp(conference_tree, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def open_cfp(conference_tree):
     conference = conference_tree["conference"]
     now = timezone.now()
     conference.cfp_opens = now - datetime.timedelta(days=1)
