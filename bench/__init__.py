@@ -6,7 +6,11 @@ dataset (see ``bench.dataset``), served by gunicorn with production settings:
 * latency (p50, p95) and throughput (requests/s) of each URL in ``bench.run.PAGES``, a fixed
   number of requests per URL with a few concurrent users (``bench.load``, locust as a library);
 * the SQL queries each URL runs once caches are warm (``bench.queries``, in-process);
-* the peak resident memory of the gunicorn workers.
+* the peak resident memory of the gunicorn workers;
+* contest entries (``bench.contests``, files from ``bench.files``): the entry form's multipart
+  POST on the same gunicorn (p50 over the bare view's), the processing pipeline's entries per
+  minute with one real Celery worker, and a worker's peak memory on a 50 MB PDF (over the same
+  worker idle).
 
 Why ratios: absolute timings depend on the machine, on what else runs on it and on the load
 generator, which shares the CPUs with gunicorn. A bare view (``/bench/bare/``: the full

@@ -5,8 +5,11 @@ Steps: a fresh database (PostgreSQL ``kuzbib_bench`` beside the one DATABASE_URL
 the generated dataset (``bench.dataset``), ``update_index``, ``collectstatic`` into a temporary
 STATIC_ROOT; then SQL queries per URL (``bench.queries``), gunicorn with production settings
 plus the bare view (``bench.settings``), a fixed number of requests per URL (``bench.load``)
-and the workers' peak memory. Prints a table, writes ``bench/results/latest.json`` and exits 1
-if any request failed. See the package docstring for why results are ratios to the bare view.
+and the workers' peak memory; then contest entries (``bench.contests``): the entry form's POST
+on the same gunicorn, the processing pipeline's throughput with one Celery worker and a worker's
+peak memory on a large PDF. Prints a table and the contest figures, writes
+``bench/results/latest.json`` and exits 1 if any request or check failed. See the package
+docstring for why results are ratios to the bare view.
 
 To benchmark another page, append it to ``PAGES``.
 """
@@ -17,7 +20,6 @@ import os
 import platform
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +27,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
+from bench import contests
 from bench.services import (
     ROOT,
     BenchError,
     bench_database,
     gunicorn,
+    log,
     redis_service,
+    run_python,
     tail,
     worker_memory,
 )
@@ -56,29 +61,6 @@ WORKERS = 2  # gunicorn sync workers
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 # Settings the benchmark must not inherit: it would index into, or mail through, real services.
 NOT_INHERITED = {"WAGTAILSEARCH_BACKEND", "WAGTAILSEARCH_URLS", "EMAIL_BACKEND", "EMAIL_HOST"}
-
-
-def log(message):
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def run_python(args, env, what, timeout=600):
-    """Run ``python <args>`` from the project root; returns stdout, raises with the output's
-    tail on failure (stdout is not echoed: load_demo prints the admin password)."""
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        output = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
-        raise BenchError(f"{what} failed (exit code {result.returncode}):\n{output}")
-    log(f"{what}: {time.monotonic() - started:.1f} s")
-    return result.stdout
 
 
 def quoted(url):
@@ -218,6 +200,10 @@ def benchmark():
         rows = assemble(loads, queries)
         if any(row["failures"] for row in rows) and tail(gunicorn_log):
             print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
+        # After the pages, so that the contest and its entries do not change their figures.
+        contest_report = contests.measure(env, workdir, base_url, bare_p50=rows[0]["p50_ms"])
+        if contest_report["submissions"].get("failures") and tail(gunicorn_log):
+            print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
 
     summary = {
         "peak_sum_mib": memory["final"]["peak_sum_mib"],
@@ -246,7 +232,8 @@ def benchmark():
         "dataset": dataset,
         "pages": rows,
         "memory": summary,
-        "failures": sum(row["failures"] for row in rows),
+        "contests": contest_report,
+        "failures": sum(row["failures"] for row in rows) + contest_report["failures"],
     }
     return report
 
@@ -265,19 +252,25 @@ def main():
         return 2
     except KeyboardInterrupt:
         print(
-            "bench: interrupted; gunicorn and Redis stopped, benchmark database cleaned up",
+            "bench: interrupted; gunicorn, workers and Redis stopped, benchmark database "
+            "cleaned up",
             file=sys.stderr,
         )
         return 130
     print(table(report["pages"], report["memory"]))
     if any(row["client_cpu_warning"] for row in report["pages"]):
         print("note: locust's process went above 90% CPU; throughput may be client-bound")
+    print(contests.section(report["contests"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)} in {report['duration_s']} s")
     if report["failures"]:
         failing = [row["url"] for row in report["pages"] if row["failures"]]
-        print(f"bench: failed requests on {', '.join(failing)}", file=sys.stderr)
+        if failing:
+            print(f"bench: failed requests on {', '.join(failing)}", file=sys.stderr)
+        failed = contests.failing(report["contests"])
+        if failed:
+            print(f"bench: failed: {', '.join(failed)} (see above)", file=sys.stderr)
         return 1
     return 0
 

@@ -1,9 +1,10 @@
-"""What a benchmark run starts and stops: its own database, Redis and gunicorn.
+"""What a benchmark run starts and stops: its own database, Redis, gunicorn and Celery workers.
 
 Each is a context manager that cleans up after itself, so ``bench.run`` can stack them and a
-failure half-way still stops gunicorn and Redis and drops the benchmark database.
+failure half-way still stops gunicorn, the workers and Redis and drops the benchmark database.
 """
 
+import os
 import shutil
 import signal
 import socket
@@ -12,7 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -24,13 +26,37 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin, where gunicorn lives too
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 POSTGRES_NAME = "kuzbib_bench"
-# The prefix bench.settings gives cache keys; cleared in a shared Redis before and after a run.
+# The prefix bench.settings gives cache keys and Celery's queues; cleared in a shared Redis
+# before and after a run.
 CACHE_KEY_PATTERN = "kuzbib-bench:*"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 class BenchError(Exception):
     """A run cannot go on; the message says why and what to do."""
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def run_python(args, env, what, timeout=600):
+    """Run ``python <args>`` from the project root; returns stdout, raises with the output's
+    tail on failure (stdout is not echoed: load_demo prints the admin password)."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        output = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
+        raise BenchError(f"{what} failed (exit code {result.returncode}):\n{output}")
+    log(f"{what}: {time.monotonic() - started:.1f} s")
+    return result.stdout
 
 
 def free_port():
@@ -267,6 +293,74 @@ def gunicorn(env, workdir, workers=2):
         yield base_url, process, log_path
     finally:
         stop_process(process)
+
+
+# --- Celery ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    node: str
+    log_path: Path
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+
+def _is_celery(pid):
+    try:
+        return b"celery" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@contextmanager
+def celery_worker(env, workdir, name, queues="files", concurrency=1):
+    """A real ``celery worker`` (prefork pool) consuming ``queues`` with the run's settings,
+    database and Redis; yields a ``Worker`` at once (whoever sends it tasks waits for its ping).
+    Stopped with a warm shutdown, killed with its pool processes if that takes too long."""
+    node = f"bench-{name}-{os.getpid()}@{socket.gethostname()}"
+    log_path = Path(workdir) / f"worker-{name}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "kuzbib_site",
+        "worker",
+        "--queues",
+        queues,
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        node,
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "--loglevel",
+        "INFO",
+    ]
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield Worker(process, node, log_path)
+    finally:
+        pool = child_pids(process.pid) if process.poll() is None else []
+        stop_process(process, timeout=30)
+        for pid in pool:  # a pool process left behind by a killed main process
+            if _is_celery(pid):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 # --- Memory -----------------------------------------------------------------------------------
