@@ -164,9 +164,10 @@ def test_a_good_entry_becomes_ready_once(contest, settings, django_capture_on_co
 
 def test_identical_files_and_similar_texts_are_flagged(contest):
     text = sample.words(7, 300)
-    first = submitted(contest, ("a.docx", sample.docx([text]), "docx"))
+    document = sample.docx([text])
+    first = submitted(contest, ("a.docx", document, "docx"))
     processing.run(first.pk)
-    copy = submitted(contest, ("b.docx", sample.docx([text]), "docx"), email="b@example.ru")
+    copy = submitted(contest, ("b.docx", document, "docx"), email="b@example.ru")
     near = submitted(contest, ("c.odt", sample.odt([text.replace(" ", "  ", 3) + " и ещё"]), "odt"))
     other = submitted(contest, ("d.docx", sample.docx([sample.words(8, 300)]), "docx"))
     for entry in (copy, near, other):
@@ -176,7 +177,6 @@ def test_identical_files_and_similar_texts_are_flagged(contest):
     other.refresh_from_db()
     first.refresh_from_db()
     assert first.status == other.status == Entry.Status.READY
-    # python-docx writes the same bytes for the same text, so the files are identical.
     kinds = {flag.kind: flag for flag in copy.flags.all()}
     assert kinds[EntryFlag.Kind.EXACT_DUPLICATE].other_entry == first
     assert copy.status == Entry.Status.NEEDS_ATTENTION and "идентичен" in copy.status_reason
