@@ -32,6 +32,7 @@ from kuzbib_site.base.queue import enqueue_on_commit
 
 from .inspection import WORD_RE, inspect
 from .models import ContestPage, Entry, EntryFile, EntryFlag
+from .submission import notify_status
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
@@ -208,7 +209,7 @@ def finish(entry_id, reports, now=None):
                 "text_signature",
             ]
         )
-        _notify(entry)
+        notify_status(entry.pk)
     return entry
 
 
@@ -229,7 +230,7 @@ def _give_up(entry, reason, now):
     )
     entry.log(reason, level="error", now=now)
     entry.save(update_fields=["status", "status_reason", "processing_log"])
-    _notify(entry)
+    notify_status(entry.pk)
 
 
 @in_site_language
@@ -339,12 +340,6 @@ def _near_duplicates(entry, files):
             similarity=round(best_score, 3),
         )
     ]
-
-
-def _notify(entry):
-    from .tasks import send_entry_status
-
-    enqueue_on_commit(send_entry_status, entry_id=entry.pk)
 
 
 def _flag_line(flag):
