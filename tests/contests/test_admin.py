@@ -1,11 +1,8 @@
 """The admin's «Конкурсные работы»: listing, filters, export, file downloads and who may see
 them."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,7 +10,13 @@ from contests import submission
 from contests.models import Entry
 from tests.factories import MunicipalityFactory
 from tests.factories import files as sample
-from tests.factories.contests import ContestIndexPageFactory, ContestPageFactory, NominationFactory
+from tests.factories.contests import (
+    ContestIndexPageFactory,
+    ContestPageFactory,
+    NominationFactory,
+    entry_data,
+    uploads,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +35,10 @@ def contest(home_page):
 
 
 def make_entry(contest, title="Клуб чтения", files=(("работа.pdf", PDF),)):
-    data = {
-        "nomination": contest.nominations.first(),
-        "title": title,
-        "description": "",
-        "last_name": "Петрова",
-        "first_name": "Анна",
-        "patronymic": "",
-        "birth_date": datetime.date(1990, 1, 1),
-        "email": "petrova@example.ru",
-        "phone": "",
-        "library": None,
-        "new_library_name": "Сельская библиотека",
-        "municipality": MunicipalityFactory(name="Кемерово"),
-        "position": "",
-    }
-    uploads = [(SimpleUploadedFile(name, content), "pdf") for name, content in files]
-    return submission.submit(contest, data, uploads)
+    data = entry_data(contest, title=title, municipality=MunicipalityFactory(name="Кемерово"))
+    return submission.submit(
+        contest, data, uploads(*[(name, content, "pdf") for name, content in files])
+    )
 
 
 def test_listing_filters_and_export(admin_client, contest):
