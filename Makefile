@@ -49,11 +49,12 @@ format: $(STAMP)
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l ru -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 
+# The Celery app defaults to the production settings; the local worker and beat use dev's.
 worker: $(STAMP)
-	$(BIN)/celery -A kuzbib_site worker -Q default,files,pdf,mail --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site worker -Q default,files,pdf,mail --loglevel=INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A kuzbib_site beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static var
