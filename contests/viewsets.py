@@ -31,7 +31,7 @@ from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
 from kuzbib_site.base.exports import SafeExportIndexView
 from kuzbib_site.base.models import Municipality
-from kuzbib_site.base.permissions import PublicFormOnlyPolicy
+from kuzbib_site.base.permissions import PublicFormOnlyPolicy, WithoutChooserMixin
 
 from . import archive, processing, submission
 from .models import ContestPage, EntriesArchive, Entry, EntryFile, EntryFlag, Nomination
@@ -369,7 +369,10 @@ class EntryInspectView(InspectView):
 # --- The viewset ------------------------------------------------------------------------------
 
 
-class EntryViewSet(SnippetViewSet):
+class EntryViewSet(WithoutChooserMixin, SnippetViewSet):
+    """«Конкурсные работы»: the listing, export and each entry's page; no chooser (see
+    ``WithoutChooserMixin``)."""
+
     model = Entry
     icon = "doc-full-inverse"
     menu_label = gettext_lazy("Contest entries")

@@ -18,7 +18,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kuzbib_site.base.exports import SafeExportIndexView
-from kuzbib_site.base.permissions import PublicFormOnlyPolicy
+from kuzbib_site.base.permissions import PublicFormOnlyPolicy, WithoutChooserMixin
 
 from . import cfp
 from . import registration as rules
@@ -83,7 +83,7 @@ class RegistrationIndexView(SafeExportIndexView):
         return buttons
 
 
-class RegistrationViewSet(SnippetViewSet):
+class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
     model = Registration
     icon = "group"
     menu_label = _("Registrations")
@@ -208,7 +208,7 @@ class ProposalIndexView(SafeExportIndexView):
         ]
 
 
-class ProposalViewSet(SnippetViewSet):
+class ProposalViewSet(WithoutChooserMixin, SnippetViewSet):
     """«Заявки на доклады»: proposals under review, each decided on its own page."""
 
     model = Proposal

@@ -1,0 +1,64 @@
+"""Wagtail's snippet choosers check only admin access: a section leader must not reach the
+registrations' or proposals' names and e-mails through them."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import GroupPagePermission
+
+from events.models import Proposal
+from tests.factories import LibraryFactory
+from tests.factories.events import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Маркерова Ирина"
+EMAIL = "leak-marker@example.org"
+
+
+@pytest.fixture
+def leader(django_user_model, conference_tree):
+    """A leader of the methodology section, as ``events/demo.py`` makes one: admin access and
+    the section's pages, nothing else."""
+    user = django_user_model.objects.create_user("leader", email="leader@example.org")
+    group = Group.objects.create(name="Руководители: методическая секция")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=conference_tree["methodology"],
+            permission=Permission.objects.get(
+                codename=codename, content_type__app_label="wagtailcore"
+            ),
+        )
+    user.groups.add(group)
+    return user
+
+
+@pytest.mark.parametrize("model", ["registration", "proposal"])
+def test_no_chooser_lists_registrants_or_authors(
+    client, admin_client, conference_tree, leader, model
+):
+    conference = conference_tree["conference"]
+    registration = RegistrationFactory(conference=conference, name=NAME, email=EMAIL)
+    proposal = Proposal.objects.create(
+        conference=conference,
+        title="Доклад",
+        abstract="Тезисы",
+        last_name="Маркерова",
+        first_name="Ирина",
+        email=EMAIL,
+        library=LibraryFactory(),
+        consent_given_at=timezone.now(),
+    )
+    pk = {"registration": registration.pk, "proposal": proposal.pk}[model]
+    base = f"/admin/snippets/choose/events/{model}/"
+    client.force_login(leader)
+    for user_client in (client, admin_client):
+        for url in (base, f"{base}results/?q=Маркерова", f"{base}chosen/{pk}/"):
+            response = user_client.get(url)
+            assert response.status_code == 404, url
+            assert EMAIL not in response.content.decode()
+    # The listing itself stays for those allowed to see it.
+    listing = admin_client.get(f"/admin/snippets/events/{model}/")
+    assert listing.status_code == 200 and "Маркерова" in listing.content.decode()
