@@ -99,6 +99,25 @@ def stuck(now):
     )
 
 
+def delete_expired(now):
+    """Delete the archives asked for more than ``ARCHIVE_KEEP_DAYS`` days before ``now``, their
+    files first: a ZIP holds every participant's files and personal data, so it is kept no
+    longer than the managers need to download it. Returns how many were deleted; an archive
+    whose file cannot be deleted now (storage away) stays for the next sweep."""
+    keep = datetime.timedelta(days=settings.KUZBIB_CONTESTS["ARCHIVE_KEEP_DAYS"])
+    deleted = 0
+    for old in EntriesArchive.objects.filter(created_at__lt=now - keep).order_by("pk")[:100]:
+        if old.file:
+            try:
+                old.file.storage.delete(old.file.name)
+            except OSError:
+                logger.warning("Entries archive %s: its file could not be deleted", old.pk)
+                continue
+        old.delete()
+        deleted += 1
+    return deleted
+
+
 def download_name(contest):
     """The archive's file name for browsers: the entry prefix in Latin letters
     («КНИГИНЯ-2009» → «KNIGINYa-2009-entries.zip»)."""

@@ -83,7 +83,8 @@ def build_entries_archive(*, archive_id):
 
 @shared_task(name="kuzbib.contests.sweep", ignore_result=True)
 def sweep():
-    """Run by beat: send again what a broker outage or a dead worker left waiting."""
+    """Run by beat: send again what a broker outage or a dead worker left waiting, and delete
+    ZIPs of entries kept for longer than ``ARCHIVE_KEEP_DAYS``."""
     from . import archive, processing, submission
 
     now = timezone.now()
@@ -95,3 +96,4 @@ def sweep():
         enqueue(send_entry_status, entry_id=entry_id)
     for archive_id in archive.stuck(now):
         enqueue(build_entries_archive, archive_id=archive_id)
+    archive.delete_expired(now)

@@ -148,7 +148,7 @@ class EntryIndexView(SafeExportIndexView):
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
-        if can_view(self.request.user):
+        if can_change(self.request.user):
             buttons.append(
                 HeaderButton(
                     _("Download all entries (ZIP)"), url=self.archives_url(), icon_name="download"
@@ -457,14 +457,15 @@ def entry_preview(request, pk):
 
 class ArchivesView(WagtailAdminTemplateMixin, TemplateView):
     """«Download all entries (ZIP)»: without a contest, the contests to choose from; with one,
-    its archives with their status and download links, and a button for a new one."""
+    its archives with their status and download links, and a button for a new one. For managers
+    («Can change entry»): a ZIP holds every participant's files at once."""
 
     template_name = "contests/admin/archives.html"
     page_title = gettext_lazy("Download all entries (ZIP)")
     header_icon = "download"
 
     def dispatch(self, request, contest_id=None):
-        if not can_view(request.user):
+        if not can_change(request.user):
             raise PermissionDenied
         self.contest = get_object_or_404(ContestPage, pk=contest_id) if contest_id else None
         return super().dispatch(request, contest_id)
@@ -496,7 +497,7 @@ class ArchivesView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def request_archive(request, contest_id):
     """Ask for a new ZIP of the contest's entries (or join one asked for moments ago)."""
-    if not can_view(request.user):
+    if not can_change(request.user):
         raise PermissionDenied
     contest = get_object_or_404(ContestPage, pk=contest_id)
     archive.request(contest, request.user)
@@ -509,9 +510,13 @@ def request_archive(request, contest_id):
 
 @require_admin_access
 def download_archive(request, pk):
-    """A ready archive, for users who may see entries."""
+    """A ready archive, for managers (users who may change entries)."""
     ready = get_object_or_404(EntriesArchive.objects.select_related("contest"), pk=pk)
-    if not can_view(request.user) or ready.status != EntriesArchive.Status.READY or not ready.file:
+    if (
+        not can_change(request.user)
+        or ready.status != EntriesArchive.Status.READY
+        or not ready.file
+    ):
         raise Http404
     return FileResponse(
         ready.file.open("rb"), as_attachment=True, filename=archive.download_name(ready.contest)

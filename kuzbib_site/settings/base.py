@@ -284,6 +284,9 @@ KUZBIB_CONTESTS = {
     "PREVIEW_WIDTH": 800,
     # Images with more pixels than this are refused before decoding (decompression bombs).
     "IMAGE_MAX_PIXELS": 60_000_000,
+    # ZIPs of all entries (every participant's files) are deleted by the sweeper this many days
+    # after they were asked for.
+    "ARCHIVE_KEEP_DAYS": int(os.environ.get("KUZBIB_CONTESTS_ARCHIVE_KEEP_DAYS", "7")),
 }
 
 LOGGING = {

@@ -285,7 +285,7 @@ def test_listing_queries_stay_bounded(client, manager, contest, django_assert_ma
 
 
 def test_zip_of_all_entries(
-    client, viewer, outsider, submit, contest, django_capture_on_commit_callbacks
+    client, manager, outsider, submit, contest, django_capture_on_commit_callbacks
 ):
     submit(
         title="Клуб чтения",
@@ -299,7 +299,7 @@ def test_zip_of_all_entries(
     withdrawn = submit(title="Отозванная работа")
     Entry.objects.filter(pk=withdrawn.pk).update(status=Entry.Status.WITHDRAWN)
 
-    client.force_login(viewer)
+    client.force_login(manager)
     assert client.get(f"/admin/contests/archives/{contest.pk}/request/").status_code == 405
     assert client.get("/admin/contests/archives/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -307,7 +307,7 @@ def test_zip_of_all_entries(
     assert response.status_code == 302
     ready = EntriesArchive.objects.get()
     assert ready.status == EntriesArchive.Status.READY and ready.entry_count == 3
-    assert ready.requested_by == viewer and ready.finished_at is not None
+    assert ready.requested_by == manager and ready.finished_at is not None
     page = client.get(response["Location"]).content.decode()
     url = f"/admin/contests/archives/download/{ready.pk}/"
     assert url in page
