@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
+from kuzbib_site.base import throttle
+
 
 class SubmissionRoutesMixin:
     @path("submit/", name="submit")
@@ -26,18 +28,25 @@ class SubmissionRoutesMixin:
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
         stage = self.submission_stage()
-        form = None
+        form = refusal = None
         if stage is not None:
             if request.method == "POST":
                 form = EntryForm(request.POST, request.FILES, contest=self)
-                if form.is_valid():
+                refusal = throttle.hit_ip(request, "entry")
+                if refusal is None:
+                    valid = form.is_valid()
+                    refusal = throttle.hit_email("entry", form.cleaned_data.get("email"))
+                if refusal is not None:
+                    throttle.refuse_form(form, refusal)
+                elif valid:
                     entry = submit(self, form.entry_data(), form.checked_files)
                     url = self.url + self.reverse_subpage("entry_status", args=[entry.token])
                     return HttpResponseRedirect(url + "?new=1")
             else:
                 form = EntryForm(contest=self)
         context = {"page": self, "self": self, "form": form, "stage": stage}
-        return TemplateResponse(request, "contests/submit.html", context)
+        response = TemplateResponse(request, "contests/submit.html", context)
+        return throttle.throttled(response, refusal) if refusal else response
 
     @path("entry/<str:token>/", name="entry_status")
     def entry_status(self, request, token):

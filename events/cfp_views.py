@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
+from kuzbib_site.base import throttle
+
 
 class ProposalRoutesMixin:
     def cfp_is_open(self, now=None):
@@ -35,11 +37,17 @@ class ProposalRoutesMixin:
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
         is_open = self.cfp_is_open()
-        form = None
+        form = refusal = None
         if is_open:
             if request.method == "POST":
                 form = ProposalForm(request.POST, request.FILES, conference=self)
-                if form.is_valid():
+                refusal = throttle.hit_ip(request, "proposal")
+                if refusal is None:
+                    valid = form.is_valid()
+                    refusal = throttle.hit_email("proposal", form.cleaned_data.get("email"))
+                if refusal is not None:
+                    throttle.refuse_form(form, refusal)
+                elif valid:
                     try:
                         submit(self, form)
                     except ValidationError as error:
@@ -57,7 +65,8 @@ class ProposalRoutesMixin:
             "is_open": is_open,
             "closes": self.cfp_closes or self.start,
         }
-        return TemplateResponse(request, "events/cfp/form.html", context)
+        response = TemplateResponse(request, "events/cfp/form.html", context)
+        return throttle.throttled(response, refusal) if refusal else response
 
     @path("propose/done/", name="proposal_done")
     def proposal_done(self, request):

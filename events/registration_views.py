@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
+from kuzbib_site.base import throttle
+
 
 class RegistrationRoutesMixin:
     @cached_property
@@ -52,32 +54,40 @@ class RegistrationRoutesMixin:
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
         info = self.registration_info
-        form = None
+        form = refusal = None
         if info["open"] or request.method == "POST":
             data = request.POST if request.method == "POST" else None
             form = RegistrationForm(data, conference=self)
-        if request.method == "POST" and form.is_valid():
-            try:
-                register(self, form.cleaned_data)
-            except AlreadyRegistered:
-                return HttpResponseRedirect(
-                    self.url + self.reverse_subpage("register_done") + "?again=1"
-                )
-            except RegistrationClosed as error:
-                form.add_error(None, error.message)
-            else:
-                return HttpResponseRedirect(self.url + self.reverse_subpage("register_done"))
-        if form is not None and not info["open"] and not form.non_field_errors():
+        if request.method == "POST":
+            refusal = throttle.hit_ip(request, "registration")
+        if refusal is None and request.method == "POST":
+            valid = form.is_valid()
+            refusal = throttle.hit_email("registration", form.cleaned_data.get("email"))
+            if valid and refusal is None:
+                try:
+                    register(self, form.cleaned_data)
+                except AlreadyRegistered:
+                    return HttpResponseRedirect(
+                        self.url + self.reverse_subpage("register_done") + "?again=1"
+                    )
+                except RegistrationClosed as error:
+                    form.add_error(None, error.message)
+                else:
+                    return HttpResponseRedirect(self.url + self.reverse_subpage("register_done"))
+        if refusal is not None:
+            throttle.refuse_form(form, refusal)
+        elif form is not None and not info["open"] and not form.non_field_errors():
             form.add_error(None, RegistrationClosed.message)
         status = 200
         if request.method == "POST":
             status = 400 if form.errors else 200
-        return TemplateResponse(
+        response = TemplateResponse(
             request,
             "events/registration/form.html",
             self._registration_context(request, form=form, info=info),
             status=status,
         )
+        return throttle.throttled(response, refusal) if refusal else response
 
     @path("register/done/", name="register_done")
     def registration_done(self, request):

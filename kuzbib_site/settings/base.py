@@ -26,6 +26,11 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 INSTALLED_APPS = [
     "kuzbib_site.base",
     "events",
@@ -249,11 +254,36 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 # Per-app settings live in one namespaced dict each.
+
+
+def _throttle_limits(form, ip, email):
+    """A public form's limits per client address and per e-mail address in a window; each can
+    be set from the environment, e.g. KUZBIB_THROTTLE_REGISTRATION_IP=50 (0: no limit)."""
+    prefix = f"KUZBIB_THROTTLE_{form.upper()}"
+    return {"ip": env_int(f"{prefix}_IP", ip), "email": env_int(f"{prefix}_EMAIL", email)}
+
+
 KUZBIB_BASE = {
     "SEARCH_RESULTS_PER_PAGE": 10,
     "SEARCH_QUERY_MAX_LENGTH": 200,
     "LIBRARIES_PER_PAGE": 200,
     "LOW_VISION_COOKIE": "kuzbib_low_vision",
+    # Public forms accept at most so many POSTs per client address and per e-mail address in a
+    # fixed window (see kuzbib_site/base/throttle.py); counters live in the cache (Redis).
+    "THROTTLE": {
+        "ENABLED": env_bool("KUZBIB_THROTTLE_ENABLED", True),
+        "WINDOW_SECONDS": env_int("KUZBIB_THROTTLE_WINDOW_SECONDS", 3600),
+        # How many proxies of ours append to X-Forwarded-For (nginx in front of gunicorn: 1).
+        # 0 trusts only REMOTE_ADDR: right when nothing sits in front, or the proxy sets it.
+        "TRUSTED_PROXY_DEPTH": env_int("KUZBIB_TRUSTED_PROXY_DEPTH", 0),
+        # A whole library often shares one address, so the per-address limits are generous.
+        "LIMITS": {
+            "registration": _throttle_limits("registration", ip=30, email=5),
+            "proposal": _throttle_limits("proposal", ip=10, email=5),
+            "entry": _throttle_limits("entry", ip=10, email=5),
+            "password_reset": _throttle_limits("password_reset", ip=10, email=3),
+        },
+    },
 }
 
 KUZBIB_EVENTS = {

@@ -15,6 +15,9 @@ if os.environ.get("KUZBIB_TEST_MAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["KUZBIB_TEST_MAIL_DIR"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache outlives a test and every test client comes from 127.0.0.1, so throttling is off
+# here; the tests of throttling turn it on with their own low limits (tests/base/test_throttle.py).
+KUZBIB_BASE = {**KUZBIB_BASE, "THROTTLE": {**KUZBIB_BASE["THROTTLE"], "ENABLED": False}}  # noqa: F405
 # Tests that need a real worker switch the Celery app to the Redis broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["*"]
