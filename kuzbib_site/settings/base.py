@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body before anything reads it.
+    "kuzbib_site.base.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -253,6 +255,18 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 
+# --- Uploads ---------------------------------------------------------------------------------
+MIB = 1024 * 1024
+# The largest body a form legitimately sends: a contest entry's files together (a contest may
+# allow up to 500 MB per entry, the ceiling of ContestPage.max_entry_mb); admin images (20 MiB)
+# and report proposals (10 MiB) are smaller. A megabyte more covers the fields and the multipart
+# framing.
+LARGEST_UPLOAD_BYTES = max(500 * MIB, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+# Django refuses a body of form fields (files aside) above this before parsing it; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to temporary files instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MIB
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MIB)
+
 # Per-app settings live in one namespaced dict each.
 
 
@@ -284,6 +298,9 @@ KUZBIB_BASE = {
             "password_reset": _throttle_limits("password_reset", ip=10, email=3),
         },
     },
+    # A request whose Content-Length is larger is refused with 413 before its body is read
+    # (kuzbib_site/base/middleware.py); nginx's client_max_body_size should match.
+    "MAX_REQUEST_BYTES": env_int("KUZBIB_MAX_REQUEST_BYTES", LARGEST_UPLOAD_BYTES + MIB),
 }
 
 KUZBIB_EVENTS = {
