@@ -55,9 +55,10 @@ class ProposalDecisionForm(forms.Form):
         max_length=3000,
     )
 
-    def __init__(self, *args, proposal, **kwargs):
+    def __init__(self, *args, proposal, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = cfp.sessions_for(proposal)
+        # Only the sessions whose page the decider may edit: a leader's own section's sessions.
+        self.fields["session"].queryset = cfp.sessions_for(proposal, user)
         self.fields["session"].label_from_instance = lambda session: session.title
 
     def clean(self):
@@ -68,8 +69,9 @@ class ProposalDecisionForm(forms.Form):
 
 
 class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
-    """Accept a proposal into a session of its conference, or decline it, with a message that is
-    e-mailed to the author. For editors of the conference and leaders of the proposal's section."""
+    """Accept a proposal into a session of its conference that the user may edit, or decline it,
+    with a message that is e-mailed to the author. For editors of the conference and leaders of
+    the proposal's section, never for the proposal's own author."""
 
     template_name = "events/admin/proposal_decide.html"
     form_class = ProposalDecisionForm
@@ -85,7 +87,7 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
         return super().dispatch(request, pk)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "proposal": self.proposal}
+        return {**super().get_form_kwargs(), "proposal": self.proposal, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "proposal": self.proposal}
@@ -94,10 +96,22 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             if data["decision"] == "accept":
-                cfp.accept(self.proposal, self.request.user, data["session"], data["message"])
-                messages.success(
-                    self.request, _("The proposal is accepted; the talk is in the programme.")
+                proposal = cfp.accept(
+                    self.proposal, self.request.user, data["session"], data["message"]
                 )
+                if proposal.talk_id:
+                    messages.success(
+                        self.request, _("The proposal is accepted; the talk is in the programme.")
+                    )
+                else:
+                    messages.success(
+                        self.request,
+                        _(
+                            "The proposal is accepted; the talk is in a new draft of «%(session)s»."
+                            " The author is told once an editor publishes it."
+                        )
+                        % {"session": data["session"].title},
+                    )
             else:
                 cfp.reject(self.proposal, self.request.user, data["message"])
                 messages.success(self.request, _("The proposal is declined."))

@@ -171,19 +171,21 @@ def test_author_withdraws(client, open_cfp):
 
 @pytest.fixture
 def leader(django_user_model, open_cfp):
-    """The methodology section's leader: may edit that section's page only."""
+    """The methodology section's leader: may edit that section's page and its session only
+    (as ``events/demo.py`` sets up leaders)."""
     user = django_user_model.objects.create_user("leader", password="x")
     group = Group.objects.create(name="Руководители методической секции")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     group.permissions.add(Permission.objects.get(codename="view_proposal"))
     for codename in ("change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=open_cfp["methodology"],
-            permission=Permission.objects.get(
-                codename=codename, content_type__app_label="wagtailcore"
-            ),
-        )
+        for page in (open_cfp["methodology"], open_cfp["sessions"][0]):
+            GroupPagePermission.objects.create(
+                group=group,
+                page=page,
+                permission=Permission.objects.get(
+                    codename=codename, content_type__app_label="wagtailcore"
+                ),
+            )
     user.groups.add(group)
     return user
 
