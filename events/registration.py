@@ -10,10 +10,12 @@ writer that finds the database locked retries the whole transaction.
 E-mails are enqueued with ``transaction.on_commit``: nothing is sent for work that rolled back.
 """
 
+import datetime
 import random
 import time
 
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,10 @@ from .models import ConferencePage, Registration, SectionSessionPage, SessionSea
 
 #: How often a transaction that found SQLite locked is tried again.
 LOCK_RETRIES = 30
+
+#: At most one reminder (the private link sent again to an address already registered) per
+#: registration in this time; any e-mail about the registration counts.
+REMINDER_INTERVAL = datetime.timedelta(days=1)
 
 
 class RegistrationError(Exception):
@@ -236,9 +242,24 @@ def register(conference, data, now=None):
     try:
         return _locked(conference.pk, work)
     except AlreadyRegistered as error:
-        # The registrant gets the private link again by e-mail, not on the page.
-        _send(error.registration, "reminder")
+        # The registrant gets the private link again by e-mail, not on the page; at most once
+        # a day, so that the form cannot be used to flood someone's mailbox.
+        if claim_reminder(error.registration, now):
+            _send(error.registration, "reminder")
         raise
+
+
+def claim_reminder(registration, now=None):
+    """True when a reminder may go out now (no e-mail about this registration for
+    ``REMINDER_INTERVAL``), recording the moment in the same UPDATE, so that of two concurrent
+    repeats only one sends."""
+    now = now or timezone.now()
+    claimed = (
+        Registration.objects.filter(pk=registration.pk)
+        .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - REMINDER_INTERVAL))
+        .update(last_emailed_at=now)
+    )
+    return claimed == 1
 
 
 def _promote_waitlisted(conference):

@@ -9,8 +9,12 @@ from django.utils import translation
 
 def build_email(to, subject, template, context):
     """``subject`` may be lazy; ``template`` names ``<template>.txt`` and ``<template>.html``.
-    What a user typed may appear in the body (escaped in HTML), never in headers beyond the
-    subject's own text."""
+
+    Whoever fills a public form chooses the recipient, so what they typed must not be able to
+    pass for our message: it never appears in the subject or the first lines. Every template
+    opens with our own words («Hello!», then the site's sentence) and shows typed values (names,
+    titles) only further down, under a heading that says they are what was entered, escaped in
+    HTML."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = str(subject)
         text = render_to_string(f"{template}.txt", context)
