@@ -6,8 +6,11 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kuzbib_site.base import views
+from kuzbib_site.base.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
+    # Wagtail's password reset behind the throttle; its other steps stay Wagtail's own.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),

@@ -6,6 +6,7 @@ cache lives in local memory), e-mail and search options. ``production.py`` makes
 mandatory.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Answers a locked-out sign-in with the lockout page (django-axes; keep it last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kuzbib_site.urls"
@@ -216,6 +220,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-ins (the admin, later the jury room) are throttled by django-axes: after
+# AXES_FAILURE_LIMIT failed attempts for one user name from one address, that combination is
+# locked for AXES_COOLOFF_TIME (the lockout page, HTTP 429); a successful sign-in clears the
+# count. Unlock earlier with `manage.py axes_reset_username <name>` (README, Security).
+# Password resets are throttled by kuzbib_site.base.password_reset.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("KUZBIB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("KUZBIB_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "base/lockout.html"
+# The same client address as the public forms' throttle (KUZBIB_BASE["THROTTLE"]).
+AXES_CLIENT_IP_CALLABLE = "kuzbib_site.base.throttle.client_ip"
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
