@@ -8,5 +8,10 @@ class ContestsConfig(AppConfig):
 
     def ready(self):
         from events.calendar import KIND_LABELS
+        from kuzbib_site.base import retention
+
+        from .retention import EntryPolicy
+
+        retention.register(EntryPolicy())
 
         KIND_LABELS["contest_stage"] = _("Contest stages")

@@ -348,6 +348,18 @@ class Entry(Applicant):
     )
     birth_date = models.DateField(_("date of birth"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # A participant under 18 on the submission date enters with a parent's or guardian's consent.
+    guardian_name = models.CharField(
+        _("parent's or guardian's full name"), max_length=300, blank=True
+    )
+    guardian_consent_at = models.DateTimeField(
+        _("parent's or guardian's consent given at"), null=True, blank=True, editable=False
+    )
+    # The retention job keeps the participant's name and library when set: a winner's name stays
+    # on published results (set by the results, once they are built).
+    keeps_public_name = models.BooleanField(
+        _("name stays public (published results)"), default=False
+    )
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
     )

@@ -89,7 +89,11 @@ def notify_status(entry_id):
 
 
 def send_receipt(entry_id):
-    entry = Entry.objects.select_related("contest", "nomination").filter(pk=entry_id).first()
+    entry = (
+        Entry.objects.select_related("contest", "nomination")
+        .filter(pk=entry_id, anonymised_at=None)  # erased: nobody left to write to
+        .first()
+    )
     if entry is None or entry.receipt_sent_at is not None:
         return
     if not Entry.objects.filter(pk=entry_id, receipt_sent_at=None).update(
@@ -104,7 +108,11 @@ def send_receipt(entry_id):
 
 
 def send_status(entry_id):
-    entry = Entry.objects.select_related("contest", "nomination").filter(pk=entry_id).first()
+    entry = (
+        Entry.objects.select_related("contest", "nomination")
+        .filter(pk=entry_id, anonymised_at=None)
+        .first()
+    )
     if entry is None or entry.status not in NOTIFIED:
         return
     claimed = (
@@ -124,7 +132,9 @@ def send_status(entry_id):
 def unsent_receipts(now):
     waited = now - datetime.timedelta(seconds=settings.KUZBIB_CONTESTS["SWEEP_AFTER_SECONDS"])
     return list(
-        Entry.objects.filter(receipt_sent_at=None, created_at__lt=waited, is_demo=False)
+        Entry.objects.filter(
+            receipt_sent_at=None, created_at__lt=waited, is_demo=False, anonymised_at=None
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]
     )
@@ -132,7 +142,7 @@ def unsent_receipts(now):
 
 def unsent_statuses(now):
     return list(
-        Entry.objects.filter(status__in=NOTIFIED, is_demo=False)
+        Entry.objects.filter(status__in=NOTIFIED, is_demo=False, anonymised_at=None)
         .exclude(notified_status=F("status"))
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]

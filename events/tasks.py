@@ -50,7 +50,7 @@ def send_registration_email(*, registration_id, kind):
 
     registration = (
         Registration.objects.select_related("conference", "library")
-        .filter(pk=registration_id)
+        .filter(pk=registration_id, anonymised_at=None)  # erased: nobody left to write to
         .first()
     )
     if registration is None:
@@ -70,7 +70,11 @@ def send_proposal_email(*, proposal_id, kind):
     from . import cfp
     from .models import Proposal
 
-    proposal = Proposal.objects.select_related("conference").filter(pk=proposal_id).first()
+    proposal = (
+        Proposal.objects.select_related("conference")
+        .filter(pk=proposal_id, anonymised_at=None)  # erased: nobody left to write to
+        .first()
+    )
     if proposal is not None:
         cfp.build_email(proposal, kind).send()
 

@@ -69,6 +69,15 @@ class Registration(models.Model):
         help_text=_("E.g. a wheelchair-accessible room, a sign-language interpreter."),
     )
     consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
+    # Which consent text was shown (kuzbib_site.base.privacy.consent_version).
+    consent_version = models.CharField(
+        _("version of the consent text"), max_length=64, blank=True, editable=False
+    )
+    # Accessibility needs are health data (a special category under 152-FZ, art. 10): they are
+    # kept only with this separate, explicit consent.
+    accessibility_consent_at = models.DateTimeField(
+        _("consent to processing of health data given at"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -83,6 +92,10 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
     last_emailed_at = models.DateTimeField(
         _("last e-mail sent at"), null=True, blank=True, editable=False
+    )
+    # Set by the retention job (kuzbib_site.base.retention): names and contacts are gone.
+    anonymised_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
     )
 
     class Meta:

@@ -14,3 +14,11 @@ def record_heartbeat(name):
 def heartbeat(name="celery"):
     """Run by beat every minute; ``/healthz`` shows when a worker last did it."""
     record_heartbeat(name)
+
+
+@shared_task(name="kuzbib.base.retention", ignore_result=True)
+def retention():
+    """Run by beat once a day: anonymise personal data past its retention period."""
+    from . import retention as engine
+
+    engine.run()

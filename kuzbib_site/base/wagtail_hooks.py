@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .exports import SafeExportIndexView
 from .models import Library, MembershipFee, Municipality, Person
 from .reports import ArrearsReportView
+from .retention_views import RetentionReportView, allowed_keys
 
 
 class MunicipalityViewSet(SnippetViewSet):
@@ -81,6 +82,7 @@ def register_report_urls():
                             ArrearsReportView.as_view(results_only=True),
                             name="arrears_results",
                         ),
+                        path("retention/", RetentionReportView.as_view(), name="retention"),
                     ],
                     "base_reports",
                 )
@@ -102,4 +104,20 @@ def register_arrears_menu_item():
         name="dues-arrears",
         icon_name="warning",
         order=800,
+    )
+
+
+class RetentionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(allowed_keys(request.user))
+
+
+@hooks.register("register_reports_menu_item")
+def register_retention_menu_item():
+    return RetentionMenuItem(
+        _("Personal data retention"),
+        reverse("base_reports:retention"),
+        name="personal-data-retention",
+        icon_name="bin",
+        order=900,
     )

@@ -10,7 +10,8 @@ from ..tokens import new_token
 
 class Applicant(models.Model):
     """An abstract applicant: name, e-mail, position, library (from the directory or typed in),
-    when they consented to the processing of their data, and their private link's token."""
+    when they consented to the processing of their data and to which text, their private link's
+    token, and when the retention job erased their data."""
 
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
@@ -29,7 +30,16 @@ class Applicant(models.Model):
         _("library not in the directory"), max_length=500, blank=True
     )
     consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
+    # Which consent text was shown (kuzbib_site.base.privacy.consent_version of the label in the
+    # language shown), so that the consent can be proved word for word later.
+    consent_version = models.CharField(
+        _("version of the consent text"), max_length=64, blank=True, editable=False
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Set by the retention job (kuzbib_site.base.retention): names and contacts are gone.
+    anonymised_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True

@@ -1,0 +1,51 @@
+"""Small shared rules for personal data (152-FZ) that every app's private pages and forms use:
+the headers of a private page, when a private link expires, and the identifier of a consent text.
+
+The retention job itself lives in ``retention``."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.utils import timezone
+
+#: What an anonymised record's name becomes: stored data in the site's language, not a message.
+ERASED_NAME = "Удалено"
+#: The stand-in for a required date of birth once erased (documented in the README).
+ERASED_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+def erased_email(pk):
+    """A unique address that can never be delivered: ``.invalid`` is reserved (RFC 2606)."""
+    return f"erased-{pk}@erased.invalid"
+
+
+def private_response(response):
+    """Mark a response of a private link (a token page, its calendar, its JSON state): never
+    cached by a browser or proxy, the token never sent on to another site in a Referer, never
+    indexed."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def link_expires_at(event_end, created_at=None):
+    """When a private link stops working: a configurable number of days after its event ends.
+    The clock starts at the record's creation instead when that is later (a record made after
+    its event, e.g. imported or demo data), so no link dies before it has lived that long."""
+    days = settings.KUZBIB_BASE["PRIVATE_LINK_DAYS_AFTER_END"]
+    start = max(event_end, created_at) if created_at else event_end
+    return start + datetime.timedelta(days=days)
+
+
+def link_expired(event_end, created_at=None, now=None):
+    return (now or timezone.now()) > link_expires_at(event_end, created_at)
+
+
+def consent_version(text):
+    """The identifier of a consent text exactly as it was shown (in the language shown): the
+    first 16 hex digits of its SHA-256. The texts live in the forms' code and the translation
+    catalogue; hashing a candidate text tells whether it is the one a person agreed to."""
+    normalised = " ".join(str(text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
