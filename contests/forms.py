@@ -1,11 +1,14 @@
 """The public entry form."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
 from kuzbib_site.base.models import Municipality
+from kuzbib_site.base.privacy import consent_version
 from kuzbib_site.base.uploads import check_upload
 
 from .models import Entry
@@ -29,6 +32,15 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+#: Below this age a participant enters with a parent's or guardian's consent.
+ADULT_AGE = 18
+
+
+def age_on(birth_date, day):
+    """Full years on ``day`` (a person turns N on their birthday)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 class EntryForm(LibraryOrNameMixin, forms.ModelForm):
     """A contest entry. Eligibility (age, municipality) and file limits are checked here, with
     messages for the participant; every typed value is kept when the form has errors."""
@@ -44,6 +56,13 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
             "required": _("Without consent to personal-data processing we cannot accept it.")
         },
     )
+    guardian_consent = forms.BooleanField(
+        label=_(
+            "For participants under 18: I am the participant's parent or guardian and consent "
+            "to their taking part in the contest and to the processing of their personal data."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Entry
@@ -55,6 +74,7 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
             "first_name",
             "patronymic",
             "birth_date",
+            "guardian_name",
             "email",
             "phone",
             "library",
@@ -86,6 +106,12 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
 
     def clean_birth_date(self):
         birth = self.cleaned_data["birth_date"]
+        minimum = settings.KUZBIB_CONTESTS["MIN_AGE"]
+        if age_on(birth, timezone.localdate()) < minimum:
+            raise ValidationError(
+                _("Participants must be at least %(age)s years old on the day they enter.")
+                % {"age": minimum}
+            )
         if not self.contest.is_eligible_age(birth):
             raise ValidationError(
                 _("The contest is for librarians aged %(age)s or younger on %(date)s.")
@@ -130,6 +156,39 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
         self.checked_files = checked
         return files
 
+    @property
+    def is_minor(self):
+        birth = self.cleaned_data.get("birth_date")
+        return birth is not None and age_on(birth, timezone.localdate()) < ADULT_AGE
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_minor:
+            if not " ".join(cleaned.get("guardian_name", "").split()):
+                self.add_error(
+                    "guardian_name",
+                    _(
+                        "A participant under 18 enters with a parent's or guardian's consent: "
+                        "enter the parent's or guardian's full name."
+                    ),
+                )
+            if not cleaned.get("guardian_consent"):
+                self.add_error(
+                    "guardian_consent",
+                    _(
+                        "A participant under 18 enters only with a parent's or guardian's "
+                        "consent: they tick this box."
+                    ),
+                )
+        return cleaned
+
     def entry_data(self):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        # Which consent text this person saw (in the language shown), stored with the consent.
+        data["consent_version"] = consent_version(self.fields["consent"].label)
+        if self.is_minor:
+            data["guardian_name"] = " ".join(data["guardian_name"].split())
+            data["guardian_consent_at"] = timezone.now()
+        else:
+            data["guardian_name"] = ""
         return data

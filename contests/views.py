@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
+from kuzbib_site.base.privacy import link_expired, private_response
 
 
 class SubmissionRoutesMixin:
@@ -53,25 +54,46 @@ class SubmissionRoutesMixin:
         return csrf_protect(self._entry_status)(request, token)
 
     def _entry(self, token):
+        """The entry behind a private link of this contest, or None when the link is unknown,
+        erased or expired (a configurable time after the contest ends)."""
         from .models import Entry
 
-        return (
+        entry = (
             Entry.objects.select_related("nomination", "contest")
             .prefetch_related("files")
-            .filter(contest=self, token=token[:64])
+            .filter(contest=self, token=token[:64], anonymised_at=None)
             .first()
         )
+        if entry is None or link_expired(self.end, entry.created_at):
+            return None
+        return entry
 
     def _entry_status(self, request, token):
+        from .retention import can_erase, erase_entry
         from .submission import withdraw
 
         entry = self._entry(token)
         if entry is None:
-            return TemplateResponse(
-                request, "contests/entry_not_found.html", {"page": self, "self": self}, status=404
+            return private_response(
+                TemplateResponse(
+                    request,
+                    "contests/entry_not_found.html",
+                    {"page": self, "self": self},
+                    status=404,
+                )
             )
         if request.method == "POST":
-            if request.POST.get("action") == "withdraw":
+            action = request.POST.get("action")
+            if action == "erase" and can_erase(entry):
+                if request.POST.get("confirm") != "yes":
+                    return HttpResponseRedirect(request.path + "?erase=1#erase")
+                erase_entry(entry)
+                return private_response(
+                    TemplateResponse(
+                        request, "base/privacy/erased.html", {"page": self, "self": self}
+                    )
+                )
+            if action == "withdraw":
                 withdraw(entry)
             return HttpResponseRedirect(request.path)
         context = {
@@ -82,14 +104,16 @@ class SubmissionRoutesMixin:
             "state_url": self.url + self.reverse_subpage("entry_state", args=[entry.token]),
             "can_withdraw": entry.status not in ("withdrawn", "disqualified")
             and self.submission_stage() is not None,
+            "can_erase": can_erase(entry),
+            "confirm_erase": request.GET.get("erase") == "1",
         }
-        return TemplateResponse(request, "contests/entry_status.html", context)
+        return private_response(TemplateResponse(request, "contests/entry_status.html", context))
 
     @path("entry/<str:token>/state/", name="entry_state")
     def entry_state(self, request, token):
         entry = self._entry(token)
         if entry is None:
-            return JsonResponse({"error": "not found"}, status=404)
+            return private_response(JsonResponse({"error": "not found"}, status=404))
         response = JsonResponse(
             {
                 "status": entry.status,
@@ -98,6 +122,4 @@ class SubmissionRoutesMixin:
                 "pending": entry.is_pending,
             }
         )
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response
+        return private_response(response)

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
+from kuzbib_site.base.privacy import link_expired, private_response
 
 
 class ProposalRoutesMixin:
@@ -79,20 +80,37 @@ class ProposalRoutesMixin:
     def _proposal_status(self, request, token):
         from .cfp import withdraw
         from .models import Proposal
+        from .retention import erase_proposal
 
         proposal = (
             Proposal.objects.select_related("section", "talk__session")
-            .filter(conference=self, token=token[:64])
+            .filter(conference=self, token=token[:64], anonymised_at=None)
             .first()
         )
-        if proposal is None:
-            return TemplateResponse(
-                request, "events/cfp/not_found.html", {"page": self, "self": self}, status=404
+        if proposal is None or link_expired(self.end, proposal.created_at):
+            return private_response(
+                TemplateResponse(
+                    request, "events/cfp/not_found.html", {"page": self, "self": self}, status=404
+                )
             )
         if request.method == "POST":
-            if request.POST.get("action") == "withdraw":
+            action = request.POST.get("action")
+            if action == "erase":
+                if request.POST.get("confirm") != "yes":
+                    return HttpResponseRedirect(request.path + "?erase=1#erase")
+                erase_proposal(proposal)
+                return private_response(
+                    TemplateResponse(
+                        request, "base/privacy/erased.html", {"page": self, "self": self}
+                    )
+                )
+            if action == "withdraw":
                 withdraw(proposal)
             return HttpResponseRedirect(request.path)
-        return TemplateResponse(
-            request, "events/cfp/status.html", {"page": self, "self": self, "proposal": proposal}
-        )
+        context = {
+            "page": self,
+            "self": self,
+            "proposal": proposal,
+            "confirm_erase": request.GET.get("erase") == "1",
+        }
+        return private_response(TemplateResponse(request, "events/cfp/status.html", context))

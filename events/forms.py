@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
+from kuzbib_site.base.privacy import consent_version
 from kuzbib_site.base.uploads import check_upload, safe_filename
 
 from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
@@ -38,6 +39,15 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
         error_messages={
             "required": _("Without consent to personal-data processing we cannot register you.")
         },
+    )
+    # Accessibility needs are health data, a special category (152-FZ, art. 10): they need a
+    # consent of their own, asked only when the field is filled.
+    accessibility_consent = forms.BooleanField(
+        label=_(
+            "I consent to the processing of the information about my health that I gave under "
+            "«Accessibility needs», only to arrange my participation in the conference."
+        ),
+        required=False,
     )
 
     class Meta:
@@ -75,6 +85,26 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         if not self.fields["sessions"].queryset.exists():
             del self.fields["sessions"]
+        # The health-data consent right under the field it is about.
+        order = [name for name in self.fields if name != "accessibility_consent"]
+        order.insert(order.index("accessibility_needs") + 1, "accessibility_consent")
+        self.order_fields(order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("accessibility_needs") or "").strip() and not cleaned.get(
+            "accessibility_consent"
+        ):
+            self.add_error(
+                "accessibility_consent",
+                _(
+                    "Information about your health is kept only with your separate consent: "
+                    "tick this box or leave «Accessibility needs» empty."
+                ),
+            )
+        # Which consent text this person saw (in the language shown), stored with the consent.
+        cleaned["consent_version"] = consent_version(self.fields["consent"].label)
+        return cleaned
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -144,6 +174,11 @@ class ProposalForm(LibraryOrNameMixin, forms.ModelForm):
         self.fields["section"].label_from_instance = lambda section: section.title
         for name in ("last_name", "first_name", "email", "title", "abstract"):
             self.fields[name].required = True
+
+    def save(self, commit=True):
+        # Which consent text this person saw (in the language shown), stored with the consent.
+        self.instance.consent_version = consent_version(self.fields["consent"].label)
+        return super().save(commit)
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

@@ -229,6 +229,11 @@ def register(conference, data, now=None):
             role=data.get("role") or Registration.Role.LISTENER,
             accessibility_needs=data.get("accessibility_needs", ""),
             consent_given_at=moment,
+            consent_version=data.get("consent_version", ""),
+            # Health data is kept only with its own consent (the form requires it when filled).
+            accessibility_consent_at=moment
+            if data.get("accessibility_needs") and data.get("accessibility_consent")
+            else None,
             status=status,
         )
         SessionSeat.objects.bulk_create(

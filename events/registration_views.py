@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
+from kuzbib_site.base.privacy import link_expired, private_response
 
 
 class RegistrationRoutesMixin:
@@ -32,13 +33,31 @@ class RegistrationRoutesMixin:
         }
 
     def _registration_not_found(self, request):
-        """A forged, mistyped or foreign token: a 404 in Russian, never a hint of whose it is."""
-        return TemplateResponse(
-            request,
-            "events/registration/not_found.html",
-            self._registration_context(request),
-            status=404,
+        """A forged, mistyped, foreign or expired token: a 404 in Russian, never a hint of whose
+        it is."""
+        return private_response(
+            TemplateResponse(
+                request,
+                "events/registration/not_found.html",
+                self._registration_context(request),
+                status=404,
+            )
         )
+
+    def _private_registration(self, token):
+        """The registration behind a private link of this conference, or None when the link is
+        unknown, erased or expired (a configurable time after the conference ends)."""
+        from .registration import find_by_token
+
+        registration = find_by_token(token)
+        if (
+            registration is None
+            or registration.conference_id != self.pk
+            or registration.anonymised_at is not None
+            or link_expired(self.end, registration.created_at)
+        ):
+            return None
+        return registration
 
     def _registration_context(self, request, **extra):
         return {"page": self, "self": self, "request": request, **extra}
@@ -103,15 +122,25 @@ class RegistrationRoutesMixin:
 
     def _registration_status(self, request, token):
         from .models import SectionSessionPage, SessionSeat
-        from .registration import cancel, find_by_token, star, unstar
+        from .registration import cancel, star, unstar
+        from .retention import erase_registration
 
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
-        registration = find_by_token(token)
-        if registration is None or registration.conference_id != self.pk:
+        registration = self._private_registration(token)
+        if registration is None:
             return self._registration_not_found(request)
         if request.method == "POST":
             action = request.POST.get("action")
+            if action == "erase":
+                if request.POST.get("confirm") != "yes":
+                    return HttpResponseRedirect(request.path + "?erase=1#erase")
+                erase_registration(registration)
+                return private_response(
+                    TemplateResponse(
+                        request, "base/privacy/erased.html", self._registration_context(request)
+                    )
+                )
             if action == "cancel":
                 cancel(registration)
             elif action in ("star", "unstar") and registration.is_active:
@@ -129,10 +158,17 @@ class RegistrationRoutesMixin:
             .child_of(self)
             .order_by("start", "path")
         ]
-        return TemplateResponse(
-            request,
-            "events/registration/status.html",
-            self._registration_context(request, registration=registration, sessions=sessions),
+        return private_response(
+            TemplateResponse(
+                request,
+                "events/registration/status.html",
+                self._registration_context(
+                    request,
+                    registration=registration,
+                    sessions=sessions,
+                    confirm_erase=request.GET.get("erase") == "1",
+                ),
+            )
         )
 
     def _own_session(self, value):
@@ -147,13 +183,15 @@ class RegistrationRoutesMixin:
         """The registrant's own agenda as a private calendar: the conference and the sessions
         they starred. The link is as private as the status page's."""
         from .calendar import build_calendar, page_ical_events
-        from .registration import agenda, find_by_token
+        from .registration import agenda
         from .views import ics_response
 
-        registration = find_by_token(token)
-        if registration is None or registration.conference_id != self.pk:
+        registration = self._private_registration(token)
+        if registration is None:
             return self._registration_not_found(request)
         events = page_ical_events(self, request)
         for session in agenda(registration):
             events += page_ical_events(session, request)
-        return ics_response(build_calendar(events, self.title), f"agenda-{self.pk}.ics")
+        return private_response(
+            ics_response(build_calendar(events, self.title), f"agenda-{self.pk}.ics")
+        )

@@ -366,7 +366,10 @@ def test_status_page_and_cancellation(
     waiting.refresh_from_db()
     assert (first.status, waiting.status) == ("cancelled", "confirmed")
     assert [m.to for m in mail.outbox] == [[first.email], [waiting.email]]
-    assert 'name="action"' not in client.get(url).content.decode()
+    # Nothing left to cancel or star; only «Delete my data» remains.
+    html = client.get(url).content.decode()
+    assert 'value="cancel"' not in html and 'value="star"' not in html
+    assert 'value="erase"' in html
 
 
 def test_cancellation_needs_csrf(conference):
