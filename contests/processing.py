@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from kuzbib_site.base.queue import enqueue_on_commit
 
-from .inspection import WORD_RE, inspect
+from .inspection import WORD_RE, clamp_count, inspect
 from .models import ContestPage, Entry, EntryFile, EntryFlag
 from .submission import notify_status
 
@@ -272,8 +272,10 @@ def stuck(now=None):
 
 def _store_report(entry, stored, report, now):
     stored.sha256 = report.sha256
-    stored.pages = report.pages
-    stored.words = report.words
+    # Counts come from the file (its metadata, its page tree): whatever it claims, the column
+    # takes it, or the transaction fails and the entry stays «being checked».
+    stored.pages = clamp_count(report.pages)
+    stored.words = clamp_count(report.words)
     stored.text = report.text.replace("\x00", "")
     stored.problem = report.problem
     stored.processed_at = now

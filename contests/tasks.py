@@ -38,14 +38,23 @@ MAIL = {
     soft_time_limit=LIMITS["PROCESSING_SOFT_TIME_LIMIT"],
     time_limit=LIMITS["PROCESSING_TIME_LIMIT"],
     ignore_result=True,
+    bind=True,
 )
-def process_entry(*, entry_id):
+def process_entry(self, *, entry_id):
     from django.utils.translation import gettext_noop
+
+    from kuzbib_site.base.uploads import address_space_limit
 
     from . import processing
 
+    # A memory ceiling for the files' work, in a real worker process only: run eagerly (no
+    # Redis) or called directly, this is the web process or a test, whose own memory is not
+    # this task's to limit. A file past it fails with MemoryError: the entry needs attention.
+    in_worker = not (self.request.is_eager or self.request.called_directly)
+    ceiling = LIMITS["PROCESSING_MEMORY_MB"] * 1024 * 1024 if in_worker else None
     try:
-        processing.run(entry_id)
+        with address_space_limit(ceiling):
+            processing.run(entry_id)
     except SoftTimeLimitExceeded:
         processing.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
 

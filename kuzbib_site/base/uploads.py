@@ -1,10 +1,15 @@
 """Checks for files the public uploads (report proposals, contest entries, applications): the
 type is read from the content, not the name; sizes are limited; Office and OpenDocument files,
-which are ZIP archives, are checked for zip bombs before anything unpacks them."""
+which are ZIP archives, go through one archive guard (``check_archive``, ``open_guarded_zip``)
+before anything unpacks them, in the web process and again in the worker."""
 
+import contextlib
+import io
 import os
+import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 import filetype
@@ -24,9 +29,23 @@ KINDS = {
     "png": "image/png",
 }
 ZIP_KINDS = {"docx", "pptx", "odt"}
-MAX_UNPACKED = 100 * 1024 * 1024
-MAX_RATIO = 100
-MAX_MEMBERS = 5000
+# What the archive guard allows unless KUZBIB_BASE["ARCHIVE"] says otherwise (see _archive_limits).
+ARCHIVE_DEFAULTS = {
+    # Members in one archive, and bytes of its central directory (read before the members).
+    "MAX_MEMBERS": 5000,
+    "MAX_DIRECTORY_BYTES": 4 * 1024 * 1024,
+    # Real bytes all members unpack to together, and at most this many times the archive's size.
+    "MAX_UNPACKED_BYTES": 100 * 1024 * 1024,
+    "MAX_RATIO": 100,
+    # Real bytes of any one XML member (parsers build a tree several times its size in memory).
+    "MAX_XML_BYTES": 25 * 1024 * 1024,
+}
+# Office Open XML and OpenDocument use only these: a member packed with bzip2, LZMA or anything
+# else is not from an office suite, and Python's zipfile inflates bzip2 and LZMA members in one
+# unbounded call (1 KB of bzip2 can hold a gigabyte).
+ALLOWED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+CHUNK = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 
 
 def detect_kind(head):
@@ -48,8 +67,9 @@ def _zip_kind(archive):
     if "ppt/presentation.xml" in names:
         return "pptx"
     if "content.xml" in names and "mimetype" in names:
-        mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-        return "odt" if mimetype == KINDS["odt"] else None
+        # Through the guard: this member is read in the web process, before anything else.
+        mimetype = archive.read("mimetype", max_bytes=1024)[:100]
+        return "odt" if mimetype.decode("ascii", "replace").strip() == KINDS["odt"] else None
     return None
 
 
@@ -71,7 +91,9 @@ def check_upload(uploaded, allowed, max_bytes):
     kind = detect_kind(uploaded.read(8192))
     uploaded.seek(0)
     if kind in ("zip", *ZIP_KINDS):
-        kind = _check_archive(uploaded)
+        with open_guarded_zip(uploaded, uploaded.name) as archive:
+            archive.check()
+            kind = _zip_kind(archive)
     uploaded.seek(0)
     if kind == "pdf" and kind in allowed:
         _check_pdf(uploaded)
@@ -87,26 +109,281 @@ def check_upload(uploaded, allowed, max_bytes):
     return kind
 
 
-def _check_archive(uploaded):
+# --- The archive guard ---------------------------------------------------------------------------
+
+
+def _archive_limits():
+    return {**ARCHIVE_DEFAULTS, **settings.KUZBIB_BASE.get("ARCHIVE", {})}
+
+
+def _refused(name, code):
+    if code == "too_large":
+        message = _("The file «%(name)s» unpacks to far more than its size and was refused.")
+    elif code == "method":
+        message = _(
+            "The file «%(name)s» is packed in a way that office documents never are and cannot "
+            "be opened."
+        )
+    elif code == "password":
+        message = _(
+            "The file «%(name)s» is protected by a password: remove it and upload the file again."
+        )
+    else:
+        message = _("The file «%(name)s» is damaged and cannot be opened.")
+    return ValidationError(message % {"name": name}, code=f"archive_{code}")
+
+
+def _is_xml(member_name):
+    return member_name.lower().endswith((".xml", ".rels"))
+
+
+def check_archive(fileobj, name):
+    """Read every member of the ZIP archive ``fileobj`` (an Office or OpenDocument file, a
+    spreadsheet to import…) through the capped streams of ``open_guarded_zip``, then rewind it;
+    raises ValidationError with a message naming ``name``. Call it before any library (python-docx,
+    python-pptx, openpyxl, lxml) opens the archive: once it passes, what those libraries inflate is
+    what was counted here."""
+    with open_guarded_zip(fileobj, name) as archive:
+        archive.check()
+    fileobj.seek(0)
+
+
+@contextlib.contextmanager
+def open_guarded_zip(fileobj, name):
+    """A ``GuardedZip`` over ``fileobj``, after the cheap checks (central directory size, member
+    count, compression methods, passwords); rewinds ``fileobj`` when done."""
     try:
-        with zipfile.ZipFile(uploaded) as archive:
-            members = archive.infolist()
-            unpacked = sum(member.file_size for member in members)
-            packed = sum(member.compress_size for member in members) or 1
-            if (
-                len(members) > MAX_MEMBERS
-                or unpacked > MAX_UNPACKED
-                or unpacked / packed > MAX_RATIO
-            ):
-                raise ValidationError(
-                    _("The file «%(name)s» unpacks to far more than its size and was refused.")
-                    % {"name": uploaded.name}
-                )
-            return _zip_kind(archive)
-    except zipfile.BadZipFile:
-        raise ValidationError(
-            _("The file «%(name)s» is damaged and cannot be opened.") % {"name": uploaded.name}
-        ) from None
+        archive = GuardedZip(fileobj, name)
+    except ValidationError:
+        fileobj.seek(0)
+        raise
+    try:
+        yield archive
+    finally:
+        archive.close()
+        fileobj.seek(0)
+
+
+class GuardedZip:
+    """A ZIP archive whose members are read only as streams capped on the bytes they really
+    inflate to, whatever sizes the archive declares: a member that declares 39 bytes but inflates
+    to a gigabyte is stopped at the cap, not at 39 bytes nor at a gigabyte. Members are inflated
+    here (stored and deflate only), never by zipfile, which inflates a bzip2 or LZMA member in one
+    unbounded call and a deflate member in one call as large as its compressed data allows."""
+
+    def __init__(self, fileobj, name):
+        self.fileobj = fileobj
+        self.name = name
+        self.limits = _archive_limits()
+        fileobj.seek(0, os.SEEK_END)
+        self.size = fileobj.tell()
+        fileobj.seek(0)
+        self._check_directory()
+        try:
+            self.zip = zipfile.ZipFile(fileobj)
+            members = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+            raise _refused(name, "damaged") from None
+        except NotImplementedError:
+            raise _refused(name, "method") from None
+        if len(members) > self.limits["MAX_MEMBERS"]:
+            raise _refused(name, "too_large")
+        for member in members:
+            if member.flag_bits & 0x1:
+                raise _refused(name, "password")
+            if member.compress_type not in ALLOWED_METHODS:
+                raise _refused(name, "method")
+        self.members = members
+        # Real bytes inflated so far, over every read of every member.
+        self.unpacked = 0
+        self.budget = min(
+            self.limits["MAX_UNPACKED_BYTES"], self.limits["MAX_RATIO"] * max(self.size, 1)
+        )
+
+    def _check_directory(self):
+        """The member count and central directory size from the end record, before zipfile
+        builds an object for every member listed there."""
+        end = getattr(zipfile, "_EndRecData", None)
+        if end is None:  # pragma: no cover - present in every CPython since 2.x
+            return
+        try:
+            record = end(self.fileobj)
+        except (OSError, ValueError, EOFError, struct.error):
+            record = None
+        finally:
+            self.fileobj.seek(0)
+        if not record:
+            raise _refused(self.name, "damaged")
+        if (
+            record[zipfile._ECD_ENTRIES_TOTAL] > self.limits["MAX_MEMBERS"]
+            or record[zipfile._ECD_SIZE] > self.limits["MAX_DIRECTORY_BYTES"]
+        ):
+            raise _refused(self.name, "too_large")
+
+    def namelist(self):
+        return [member.filename for member in self.members]
+
+    def open(self, member, max_bytes=None):
+        """A read-only stream of the member's inflated bytes; ValidationError once it inflates to
+        more than ``max_bytes`` (or the archive's remaining budget), or if it turns out damaged."""
+        info = member if isinstance(member, zipfile.ZipInfo) else self._info(member)
+        cap = max_bytes
+        if _is_xml(info.filename):
+            cap = min(cap or self.limits["MAX_XML_BYTES"], self.limits["MAX_XML_BYTES"])
+        return _MemberStream(self, info, cap)
+
+    def read(self, member, max_bytes=None):
+        stream = self.open(member, max_bytes)
+        return b"".join(iter(lambda: stream.read(CHUNK), b""))
+
+    def check(self):
+        """Inflate every member (counting, discarding) so that nothing in the archive inflates to
+        more than the limits allow, and every member is what its size and checksum say."""
+        for info in self.members:
+            stream = self.open(info)
+            while stream.read(CHUNK):
+                pass
+
+    def close(self):
+        self.zip.close()
+
+    def _info(self, name):
+        matches = [member for member in self.members if member.filename == name]
+        if not matches:
+            raise KeyError(name)
+        return matches[-1]  # as zipfile does for a name listed twice
+
+
+class _MemberStream(io.RawIOBase):
+    """One member's bytes, inflated chunk by chunk from the archive's raw data."""
+
+    def __init__(self, archive, info, cap):
+        self.archive = archive
+        self.info = info
+        self.cap = cap
+        self.produced = 0
+        self.crc = 0
+        self.done = False
+        fileobj = archive.fileobj
+        try:
+            fileobj.seek(info.header_offset)
+            header = fileobj.read(_LOCAL_HEADER.size)
+            fields = _LOCAL_HEADER.unpack(header)
+        except (OSError, ValueError, struct.error):
+            raise _refused(archive.name, "damaged") from None
+        if fields[0] != b"PK\x03\x04":
+            raise _refused(archive.name, "damaged")
+        self.position = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+        self.left = info.compress_size
+        if self.position + self.left > archive.size:
+            raise _refused(archive.name, "damaged")
+        self.inflater = (
+            zlib.decompressobj(-zlib.MAX_WBITS)
+            if info.compress_type == zipfile.ZIP_DEFLATED
+            else None
+        )
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(CHUNK), b""))
+        size = max(1, min(size, CHUNK))
+        while not self.done:
+            data, ended = self._next(size)
+            if data:
+                self._count(data)
+            if ended:
+                self._finish()
+            if data:
+                return data
+        return b""
+
+    def readinto(self, buffer):
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _raw(self, size):
+        size = min(size, self.left)
+        if size <= 0:
+            return b""
+        fileobj = self.archive.fileobj
+        fileobj.seek(self.position)
+        data = fileobj.read(size)
+        if not data:
+            raise _refused(self.archive.name, "damaged")
+        self.position += len(data)
+        self.left -= len(data)
+        return data
+
+    def _next(self, size):
+        """The next at most ``size`` inflated bytes, and whether the member ended with them."""
+        if self.inflater is None:
+            data = self._raw(size)
+            return data, self.left <= 0
+        inflater = self.inflater
+        source = inflater.unconsumed_tail or self._raw(CHUNK)
+        try:
+            # At most ``size`` bytes out of one call: the input that would make more stays in
+            # unconsumed_tail for the next call.
+            data = inflater.decompress(source, size)
+        except zlib.error:
+            raise _refused(self.archive.name, "damaged") from None
+        # Out of input with nothing more coming out: the stream ended (or was cut short).
+        return data, inflater.eof or (not source and not data)
+
+    def _count(self, data):
+        self.produced += len(data)
+        self.archive.unpacked += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        if self.archive.unpacked > self.archive.budget or (
+            self.cap is not None and self.produced > self.cap
+        ):
+            self.done = True
+            raise _refused(self.archive.name, "too_large")
+
+    def _finish(self):
+        self.done = True
+        if self.inflater is not None and not self.inflater.eof:
+            raise _refused(self.archive.name, "damaged")  # the deflate stream was cut short
+        # zipfile (and every library built on it) stops at the declared size and checks the
+        # checksum there: a member that inflates to anything else is not what it says.
+        if self.produced != self.info.file_size or self.crc != self.info.CRC:
+            raise _refused(self.archive.name, "damaged")
+
+
+@contextlib.contextmanager
+def address_space_limit(extra_bytes):
+    """Lower this process's address-space limit (RLIMIT_AS) to what it maps now plus
+    ``extra_bytes`` while the block runs, and restore it after: an allocation past it raises
+    MemoryError in the process instead of growing until the machine swaps. For worker processes
+    reading untrusted files; nothing happens for ``extra_bytes`` 0 or None, or where the limit
+    cannot be read (not Linux)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        soft = hard = mapped = None
+    limit = None
+    if extra_bytes and mapped is not None:
+        limit = mapped + extra_bytes
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft != resource.RLIM_INFINITY and soft <= limit:
+            limit = None  # already lower: keep it
+    if limit is None:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _check_pdf(uploaded):

@@ -145,6 +145,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process whose resident memory exceeds this (KiB) after a task is replaced by a fresh one,
+# so that memory a large file left behind is given back (KUZBIB_WORKER_MAX_MEMORY_MB, 0: never).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    int(os.environ.get("KUZBIB_WORKER_MAX_MEMORY_MB", "512")) * 1024 or None
+)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A message not acknowledged within this time (a worker that died without saying so) goes back
 # to the queue; it must exceed the longest hard time limit of any task.
@@ -303,6 +308,14 @@ KUZBIB_BASE = {
     "SEARCH_QUERY_MAX_LENGTH": 200,
     "LIBRARIES_PER_PAGE": 200,
     "LOW_VISION_COOKIE": "kuzbib_low_vision",
+    # The archive guard (kuzbib_site/base/uploads.py) for every uploaded ZIP-based file (DOCX,
+    # PPTX, ODT, XLSX): real bytes inflated, not the sizes the archive declares.
+    "ARCHIVE": {
+        "MAX_MEMBERS": 5000,
+        "MAX_UNPACKED_BYTES": int(os.environ.get("KUZBIB_ARCHIVE_MAX_UNPACKED_MB", "100")) * 2**20,
+        "MAX_RATIO": int(os.environ.get("KUZBIB_ARCHIVE_MAX_RATIO", "100")),
+        "MAX_XML_BYTES": int(os.environ.get("KUZBIB_ARCHIVE_MAX_XML_MB", "25")) * 2**20,
+    },
     # Public forms accept at most so many POSTs per client address and per e-mail address in a
     # fixed window (see kuzbib_site/base/throttle.py); counters live in the cache (Redis).
     "THROTTLE": {
@@ -350,8 +363,15 @@ KUZBIB_CONTESTS = {
     # What is kept of a file: at most this much extracted text, previews this wide.
     "TEXT_MAX_CHARS": 1_000_000,
     "PREVIEW_WIDTH": 800,
+    # Only the top of a taller first page is drawn (a PDF page may be 100,000 points tall).
+    "PREVIEW_MAX_HEIGHT": 1600,
     # Images with more pixels than this are refused before decoding (decompression bombs).
     "IMAGE_MAX_PIXELS": 60_000_000,
+    # Address space (MB) a file task may take beyond what its worker process had when the task
+    # began (resource.setrlimit(RLIMIT_AS), real workers only): past it a file's processing
+    # fails with MemoryError and the entry needs attention, instead of the machine swapping.
+    # 0: no limit.
+    "PROCESSING_MEMORY_MB": int(os.environ.get("KUZBIB_PROCESSING_MEMORY_MB", "1024")),
     # ZIPs of all entries (every participant's files) are deleted by the sweeper this many days
     # after they were asked for.
     "ARCHIVE_KEEP_DAYS": int(os.environ.get("KUZBIB_CONTESTS_ARCHIVE_KEEP_DAYS", "7")),

@@ -124,3 +124,258 @@ def image(kind="png", size=(1200, 900), color=(30, 90, 160)):
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="JPEG" if kind == "jpeg" else "PNG")
     return out.getvalue()
+
+
+# --- Hostile files -------------------------------------------------------------------------------
+# Made here, byte by byte where the libraries would refuse to write them: ZIP archives whose
+# central directory lies about what a member inflates to, compression streams that inflate to a
+# gigabyte from a few bytes (built by repeating one compressed block, so that making them takes
+# milliseconds, not the ten seconds compressing a gigabyte would), a PDF with a page 100,000
+# points tall and a PNG of 20,000 × 20,000 pixels.
+
+GIB = 1024 * 1024 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def raw_zip(members):
+    """A ZIP archive written as given: ``members`` are (name, method, packed bytes, declared
+    size, declared CRC-32) — nothing is checked, so the directory may lie."""
+    import struct
+
+    out, directory = io.BytesIO(), []
+    for name, method, packed, size, crc in members:
+        encoded = name.encode()
+        offset = out.tell()
+        out.write(
+            struct.pack(
+                "<4sHHHHHIIIHH",
+                b"PK\x03\x04",
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                len(packed),
+                size,
+                len(encoded),
+                0,
+            )
+        )
+        out.write(encoded + packed)
+        directory.append(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                len(packed),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
+    start = out.tell()
+    out.write(b"".join(directory))
+    out.write(
+        struct.pack(
+            "<4sHHHHIIH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(members),
+            len(members),
+            out.tell() - start,
+            start,
+            0,
+        )
+    )
+    return out.getvalue()
+
+
+def deflated(data, level=9):
+    """Raw deflate, as ZIP members hold it."""
+    import zlib
+
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+@functools.lru_cache(maxsize=8)
+def deflate_bomb(prefix=b"", size=GIB):
+    """Raw deflate of ``prefix`` then zeros up to ``size`` bytes: one fully flushed 1 MiB block of
+    zeros compresses to the same bytes every time, so it is compressed once and repeated."""
+    import zlib
+
+    chunk = 1024 * 1024
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = packer.compress(prefix) + packer.flush(zlib.Z_FULL_FLUSH)
+    block = packer.compress(bytes(chunk)) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(bytes(chunk)) + packer.flush(zlib.Z_FULL_FLUSH)
+    assert block == again
+    tail = packer.flush()
+    return head + block * (2 + max(0, (size - len(prefix)) // chunk - 2)) + tail
+
+
+@functools.lru_cache(maxsize=8)
+def bzip2_bomb(prefix=b"", size=GIB):
+    """A bzip2 stream of ``prefix`` then zeros up to about ``size`` bytes, in one stream (Python's
+    zipfile reads only the first): one block of 40 MiB of zeros is compressed once and its bits
+    repeated, with the stream's combined CRC recomputed."""
+    import bz2
+
+    zeros = 40 * 1024 * 1024
+
+    def block_bits(data):
+        # A single-block stream: "BZh9", the block, the end marker, the combined CRC, padding.
+        packed = bz2.compress(data, 9)
+        bits = "".join(f"{byte:08b}" for byte in packed)
+        end = bits.rfind(f"{0x177245385090:048b}")
+        block = bits[32:end]
+        assert (
+            block.startswith(f"{0x314159265359:048b}")
+            and block.count(f"{0x314159265359:048b}") == 1
+        )
+        return block, int(block[48:80], 2)
+
+    blocks = []
+    if prefix:
+        blocks.append(block_bits(prefix))
+    blocks += [block_bits(bytes(zeros))] * max(1, (size - len(prefix)) // zeros)
+    combined = 0
+    for _block, crc in blocks:
+        combined = (((combined << 1) | (combined >> 31)) & 0xFFFFFFFF) ^ crc
+    bits = "".join(block for block, _crc in blocks) + f"{0x177245385090:048b}{combined:032b}"
+    bits += "0" * (-len(bits) % 8)
+    return b"BZh9" + int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def lying_odt(method="bzip2", size=GIB):
+    """An «ODT» whose ``mimetype`` member declares its 39 bytes (and their checksum) but inflates
+    to ``size`` bytes: the real mimetype, then zeros. ``method``: "bzip2" or "deflate"."""
+    import zipfile
+    import zlib
+
+    bomb = (bzip2_bomb if method == "bzip2" else deflate_bomb)(ODT_MIMETYPE, size)
+    code = zipfile.ZIP_BZIP2 if method == "bzip2" else zipfile.ZIP_DEFLATED
+    content = odt_xml(LOREM).encode()
+    return raw_zip(
+        [
+            ("mimetype", code, bomb, len(ODT_MIMETYPE), zlib.crc32(ODT_MIMETYPE)),
+            ("content.xml", 8, deflated(content), len(content), zlib.crc32(content)),
+        ]
+    )
+
+
+def rezipped(data, replace=None, lie=True):
+    """The members of the ZIP ``data`` written again with raw_zip, deflated; ``replace`` maps a
+    member name to (real bytes, packed bytes) — with ``lie`` the directory keeps declaring the
+    real bytes' size and checksum whatever the packed bytes inflate to."""
+    import zipfile
+    import zlib
+
+    replace = replace or {}
+    members = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist() + [name for name in replace if name not in archive.namelist()]
+        for name in names:
+            if name in replace:
+                real, packed = replace[name]
+            else:
+                real = archive.read(name)
+                packed = deflated(real)
+            members.append((name, 8, packed, len(real), zlib.crc32(real)))
+    return raw_zip(members)
+
+
+def docx_with_content_types_bomb(size=GIB):
+    """A real DOCX whose ``[Content_Types].xml`` declares its real size and checksum but goes on
+    inflating, zeros after the XML, to ``size`` bytes."""
+    import zipfile
+
+    data = docx()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+    return rezipped(data, {"[Content_Types].xml": (types, deflate_bomb(types, size))})
+
+
+def docx_claiming_pages(pages):
+    """A DOCX whose docProps/app.xml says it has ``pages`` pages (Word writes what it counted)."""
+    app = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Pages>{pages}</Pages><Words>{pages}</Words></Properties>"
+    ).encode()
+    return rezipped(docx(), {"docProps/app.xml": (app, deflated(app))})
+
+
+def odt_xml(*paragraphs):
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        "<office:body><office:text>"
+        + "".join(f"<text:p>{paragraph}</text:p>" for paragraph in paragraphs)
+        + "</office:text></office:body></office:document-content>"
+    )
+
+
+def pdf_with_page(width=200, height=100_000):
+    """A valid PDF of one blank page ``width`` × ``height`` points (a few hundred bytes)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def huge_png(width=20_000, height=20_000):
+    """A valid black-and-white PNG of ``width`` × ``height`` pixels, about 50 KB: decoding it
+    takes ``width × height`` bytes or more."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte "none", then 1 bit a pixel
+    packer = zlib.compressobj(9)
+    rows_at_once = max(1, (1024 * 1024) // len(row))
+    parts = []
+    for start in range(0, height, rows_at_once):
+        parts.append(packer.compress(row * min(rows_at_once, height - start)))
+    parts.append(packer.flush())
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
+
+
+def hostile_files():
+    """Every hostile file of the issue, by name: what a test submits, inspects or measures."""
+    return {
+        "bzip2.odt": lying_odt("bzip2"),
+        "deflate.odt": lying_odt("deflate"),
+        "types.docx": docx_with_content_types_bomb(),
+        "tall.pdf": pdf_with_page(200, 100_000),
+        "huge.png": huge_png(),
+    }
