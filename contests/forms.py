@@ -102,6 +102,9 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
             "file_mb": contest.max_file_mb,
             "entry_mb": contest.max_entry_mb,
         }
+        self.fields["guardian_name"].help_text = _(
+            "Only for participants under 18: they enter with a parent's or guardian's consent."
+        )
         self.checked_files = []
 
     def clean_birth_date(self):

@@ -107,7 +107,9 @@ class SubmissionRoutesMixin:
             "can_erase": can_erase(entry),
             "confirm_erase": request.GET.get("erase") == "1",
         }
-        return private_response(TemplateResponse(request, "contests/entry_status.html", context))
+        return private_response(
+            TemplateResponse(request, "contests/entry_status.html", context), has_forms=True
+        )
 
     @path("entry/<str:token>/state/", name="entry_state")
     def entry_state(self, request, token):

@@ -113,4 +113,6 @@ class ProposalRoutesMixin:
             "proposal": proposal,
             "confirm_erase": request.GET.get("erase") == "1",
         }
-        return private_response(TemplateResponse(request, "events/cfp/status.html", context))
+        return private_response(
+            TemplateResponse(request, "events/cfp/status.html", context), has_forms=True
+        )

@@ -168,7 +168,8 @@ class RegistrationRoutesMixin:
                     sessions=sessions,
                     confirm_erase=request.GET.get("erase") == "1",
                 ),
-            )
+            ),
+            has_forms=True,
         )
 
     def _own_session(self, value):

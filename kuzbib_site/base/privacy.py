@@ -20,12 +20,16 @@ def erased_email(pk):
     return f"erased-{pk}@erased.invalid"
 
 
-def private_response(response):
+def private_response(response, has_forms=False):
     """Mark a response of a private link (a token page, its calendar, its JSON state): never
-    cached by a browser or proxy, the token never sent on to another site in a Referer, never
-    indexed."""
+    cached by a browser or proxy, the token never sent on in a Referer, never indexed.
+
+    A page with its own POST forms (cancel, withdraw, delete my data) gets ``strict-origin``
+    instead of ``no-referrer``: under ``no-referrer`` browsers send ``Origin: null`` with the
+    page's own form posts, which Django's CSRF check rightly refuses; ``strict-origin`` sends
+    only the site's origin, never the path that carries the token."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin" if has_forms else "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
