@@ -3,6 +3,7 @@ and contacts replaced, files gone from disk, the private link dead — and nothi
 admin's dry run reports before anything changes; a second run changes nothing."""
 
 import datetime
+import time
 from pathlib import Path
 
 import pytest
@@ -281,6 +282,23 @@ def test_the_daily_beat_task_runs_the_job(world, settings):
     retention_task.delay()
     assert Registration.objects.exclude(anonymised_at=None).count() == 1
     assert Entry.objects.exclude(anonymised_at=None).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_runs_in_a_real_worker(celery_worker, conference_tree, settings):
+    """The worker registers the apps' policies itself (AppConfig.ready), so the beat task
+    anonymises there too, not only in the web process."""
+    events = conference_tree["events"]
+    old = conference_ended(events, days("registration", settings) + 1, "old")
+    registration = RegistrationFactory(conference=old)
+    made_before(registration, old.end)
+    retention_task.apply_async()
+    erased = Registration.objects.filter(pk=registration.pk).exclude(anonymised_at=None)
+    deadline = time.monotonic() + 30
+    while not erased.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert erased.exists(), celery_worker.output()
+    assert "kuzbib.base.retention" in celery_worker.output()
 
 
 # --- The admin's report ---------------------------------------------------------------------
