@@ -330,9 +330,11 @@ def _office_thumbnail(archive):
     for member in OFFICE_THUMBNAILS:
         if member in names:
             try:
+                # The archive passed the guard as a whole: what can fail here is this read's
+                # own cap, and a thumbnail over it only means no preview.
                 data = archive.read(member, THUMBNAIL_MAX_BYTES)
                 return _image_preview(io.BytesIO(data), max_pixels=THUMBNAIL_MAX_PIXELS)
-            except (ValidationError, MemoryError):
+            except MemoryError:
                 raise
             except Exception:  # noqa: BLE001 - a broken thumbnail only means no preview
                 return None

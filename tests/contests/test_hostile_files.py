@@ -195,3 +195,14 @@ def test_a_real_worker_processes_files_under_the_memory_limits(
     assert Entry.objects.get(pk=text.pk).status == Entry.Status.READY, worker.output()
     # worker_max_memory_per_child: the pool process that did the work was replaced.
     wait_for(lambda: worker.children() and worker.children() != [first_child], worker)
+
+
+def test_a_thumbnail_over_its_cap_only_means_no_preview():
+    import os
+
+    picture = os.urandom(6 * MB)
+    data = sample.rezipped(
+        sample.docx(), {"docProps/thumbnail.jpeg": (picture, sample.deflated(picture, level=1))}
+    )
+    report = inspection.inspect(io.BytesIO(data), "a.docx", KINDS, 20 * MB)
+    assert report.problem == "" and report.kind == "docx" and report.preview is None
