@@ -26,14 +26,16 @@ def test_speaker_proposes_leader_accepts_talk_in_programme(
     leader = django_user_model.objects.create_user("leader", password="секрет-123")
     group = Group.objects.create(name="Руководители методической секции")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
+    # As events/demo.py sets leaders up: their section's page and its sessions.
     for codename in ("change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=conference_tree["methodology"],
-            permission=Permission.objects.get(
-                codename=codename, content_type__app_label="wagtailcore"
-            ),
-        )
+        for target in (conference_tree["methodology"], conference_tree["sessions"][0]):
+            GroupPagePermission.objects.create(
+                group=group,
+                page=target,
+                permission=Permission.objects.get(
+                    codename=codename, content_type__app_label="wagtailcore"
+                ),
+            )
     leader.groups.add(group)
 
     page.goto("/events/viii/propose/")
