@@ -114,9 +114,9 @@ def test_the_address_space_limit_applies_inside_and_is_restored_after():
     with uploads.address_space_limit(64 * MB):
         assert resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
         with pytest.raises(MemoryError):
-            bytearray(512 * MB)
+            bytearray(256 * MB)
     assert resource.getrlimit(resource.RLIMIT_AS) == before
-    bytearray(512 * MB)  # allowed again
+    bytearray(256 * MB)  # allowed again
     with uploads.address_space_limit(None):
         assert resource.getrlimit(resource.RLIMIT_AS) == before
 
