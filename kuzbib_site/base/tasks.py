@@ -16,9 +16,10 @@ def heartbeat(name="celery"):
     record_heartbeat(name)
 
 
-@shared_task(name="kuzbib.base.retention", ignore_result=True)
-def retention():
-    """Run by beat once a day: anonymise personal data past its retention period."""
+@shared_task(name="kuzbib.base.retention", acks_late=True, ignore_result=True)
+def retention(*, keys=None):
+    """Run by beat once a day (and from the admin's report, for the kinds ``keys`` a user may
+    run): anonymise personal data past its retention period."""
     from . import retention as engine
 
-    engine.run()
+    engine.run(keys=keys)
