@@ -438,7 +438,10 @@ class PrivateStorage(FileSystemStorage):
 
     def __init__(self, subdirectory=""):
         self.subdirectory = subdirectory
-        super().__init__(base_url=None)
+        # Readable by the site's own user only: applicants' files are personal data.
+        super().__init__(
+            base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
+        )
 
     @property
     def base_location(self):
