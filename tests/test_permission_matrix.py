@@ -1,5 +1,6 @@
 """The permission matrix: every route the URL resolver knows (Wagtail's admin, snippets, our own
-admin views, documents, public views) and every subroute of our routable pages, requested with
+admin views, documents, public views, the CSV/XLSX exports of the listings of personal data)
+and every subroute of our routable pages, requested with
 GET as five roles, checking who gets 200 and that nobody without the right sees another
 person's personal data.
 
@@ -177,6 +178,7 @@ WAGTAIL_PUBLIC = {
     "wagtailcore_authenticate_with_password": NOBODY,
     "wagtailcore_login": EVERYONE,
 }
+EXPORTS = ("csv", "xlsx")
 #: Routes built by hand rather than from their pattern (regex routes with unnamed groups).
 SPECIAL_URLS = {"wagtaildocs_serve": lambda world: world["document"].url}
 #: Wagtail's «failwhale» page raises an error on purpose, for admins to test error reporting.
@@ -534,6 +536,11 @@ def plan(world):
             continue
         # Unclassified but filled: still requested, so that the personal-data check covers it.
         rows.append((name, url, expected))
+        if name.endswith(":list") and name.rpartition(":")[0] in OUR_PERSONAL_NAMESPACES:
+            # The listing's CSV and XLSX exports: the same rows, the same rule.
+            rows += [
+                (f"{name} (export {kind})", f"{url}?export={kind}", expected) for kind in EXPORTS
+            ]
     return rows, problems
 
 
@@ -657,6 +664,7 @@ def test_who_gets_200_and_who_sees_personal_data(world, role):
             if role == EDITOR
             else "wagtailsnippets_contests_entry:list",
             "wagtailsnippets_contests_entry:inspect",
+            "wagtailsnippets_events_registration:list (export csv)",
         } <= seen
     assert not errors, "\n".join(errors)
     assert not leaks, "\n".join(leaks)
