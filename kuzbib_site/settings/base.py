@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware with the admin's policy on /admin/ (kuzbib_site/base/csp.py).
+    "kuzbib_site.base.csp.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Answers a locked-out sign-in with the lockout page (django-axes; keep it last).
     "axes.middleware.AxesMiddleware",
@@ -166,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
     "kuzbib.base.heartbeat": {"task": "kuzbib.base.heartbeat", "schedule": 60.0},
     "kuzbib.events.sweep": {"task": "kuzbib.events.sweep", "schedule": 300.0},
     "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
+    # Anonymises personal data past its retention period, once a day.
+    "kuzbib.base.retention": {"task": "kuzbib.base.retention", "schedule": 24 * 3600.0},
 }
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -218,6 +221,25 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Wagtail's admin, and its preview (public page templates rendered under /admin/), get the policy
+# above with these directives replaced (kuzbib_site.base.csp.SiteCSPMiddleware). Wagtail 8's
+# form widgets (date/time pickers, choosers), inline panels and StreamField write inline
+# <script> elements with per-field data; widgets render without the request, so they cannot
+# carry a nonce, and their content varies, so hashes cannot list them; Wagtail's JS also re-runs
+# the inline scripts of forms it inserts. Hence 'unsafe-inline' for scripts in the admin only,
+# which only signed-in staff reach; the public site keeps script-src 'self'.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "PATH_PREFIXES": ["/admin/"],
+    "REPLACE": {
+        "script-src": ["'self'", "'unsafe-inline'"],
+    },
+}
+# No avatars from gravatar.com: they would send a hash of every editor's e-mail address to a
+# third party (personal data leaving the site, 152-FZ) and need another image origin in the CSP.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the dashboard ask releases.wagtail.org for new versions (another third-party request
+# from editors' browsers that the CSP would block); upgrades follow pyproject.toml.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -316,6 +338,17 @@ KUZBIB_BASE = {
         "MAX_RATIO": int(os.environ.get("KUZBIB_ARCHIVE_MAX_RATIO", "100")),
         "MAX_XML_BYTES": int(os.environ.get("KUZBIB_ARCHIVE_MAX_XML_MB", "25")) * 2**20,
     },
+    # Personal data (152-FZ, kuzbib_site/base/retention.py): days after its event ends (or after
+    # the record was made, if later) that a record keeps its personal data before the daily job
+    # anonymises it; e.g. KUZBIB_RETENTION_REGISTRATION_DAYS=30.
+    "RETENTION": {
+        "registration": int(os.environ.get("KUZBIB_RETENTION_REGISTRATION_DAYS", "90")),
+        "proposal": int(os.environ.get("KUZBIB_RETENTION_PROPOSAL_DAYS", "365")),
+        "entry": int(os.environ.get("KUZBIB_RETENTION_ENTRY_DAYS", "365")),
+    },
+    # A private link (registration, proposal, entry) stops working so many days after its event
+    # ends (kuzbib_site/base/privacy.py).
+    "PRIVATE_LINK_DAYS_AFTER_END": int(os.environ.get("KUZBIB_PRIVATE_LINK_DAYS_AFTER_END", "60")),
     # Public forms accept at most so many POSTs per client address and per e-mail address in a
     # fixed window (see kuzbib_site/base/throttle.py); counters live in the cache (Redis).
     "THROTTLE": {
@@ -348,6 +381,9 @@ KUZBIB_EVENTS = {
 }
 
 KUZBIB_CONTESTS = {
+    # Participants younger than this on the submission date are refused; those under 18 enter
+    # with a parent's or guardian's consent.
+    "MIN_AGE": int(os.environ.get("KUZBIB_CONTESTS_MIN_AGE", "14")),
     # An entry file's processing is stopped after the soft limit (the entry then needs
     # attention) and its worker process killed after the hard one, so that a hostile file cannot
     # hang a worker; a run that dies is retried at most this many times in all.
