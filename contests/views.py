@@ -33,13 +33,8 @@ class SubmissionRoutesMixin:
         if stage is not None:
             if request.method == "POST":
                 form = EntryForm(request.POST, request.FILES, contest=self)
-                refusal = throttle.hit_ip(request, "entry")
-                if refusal is None:
-                    valid = form.is_valid()
-                    refusal = throttle.hit_email("entry", form.cleaned_data.get("email"))
-                if refusal is not None:
-                    throttle.refuse_form(form, refusal)
-                elif valid:
+                valid, refusal = throttle.validate(request, form, "entry")
+                if valid:
                     entry = submit(self, form.entry_data(), form.checked_files)
                     url = self.url + self.reverse_subpage("entry_status", args=[entry.token])
                     return HttpResponseRedirect(url + "?new=1")

@@ -42,13 +42,8 @@ class ProposalRoutesMixin:
         if is_open:
             if request.method == "POST":
                 form = ProposalForm(request.POST, request.FILES, conference=self)
-                refusal = throttle.hit_ip(request, "proposal")
-                if refusal is None:
-                    valid = form.is_valid()
-                    refusal = throttle.hit_email("proposal", form.cleaned_data.get("email"))
-                if refusal is not None:
-                    throttle.refuse_form(form, refusal)
-                elif valid:
+                valid, refusal = throttle.validate(request, form, "proposal")
+                if valid:
                     try:
                         submit(self, form)
                     except ValidationError as error:

@@ -78,11 +78,8 @@ class RegistrationRoutesMixin:
             data = request.POST if request.method == "POST" else None
             form = RegistrationForm(data, conference=self)
         if request.method == "POST":
-            refusal = throttle.hit_ip(request, "registration")
-        if refusal is None and request.method == "POST":
-            valid = form.is_valid()
-            refusal = throttle.hit_email("registration", form.cleaned_data.get("email"))
-            if valid and refusal is None:
+            valid, refusal = throttle.validate(request, form, "registration")
+            if valid:
                 try:
                     register(self, form.cleaned_data)
                 except AlreadyRegistered:
@@ -93,9 +90,12 @@ class RegistrationRoutesMixin:
                     form.add_error(None, error.message)
                 else:
                     return HttpResponseRedirect(self.url + self.reverse_subpage("register_done"))
-        if refusal is not None:
-            throttle.refuse_form(form, refusal)
-        elif form is not None and not info["open"] and not form.non_field_errors():
+        if (
+            refusal is None
+            and form is not None
+            and not info["open"]
+            and not form.non_field_errors()
+        ):
             form.add_error(None, RegistrationClosed.message)
         status = 200
         if request.method == "POST":

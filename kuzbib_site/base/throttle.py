@@ -136,6 +136,21 @@ def hit_email(form, email):
     return _hit(form, "email", normalise_email(email))
 
 
+def validate(request, form, name):
+    """Validate the POST of the public form ``name`` under its throttle: count the client
+    address first (a refused POST costs no validation, e.g. no file checks), then the e-mail
+    address once it is valid. Returns ``(valid, refusal)``: a refusal is on the form already,
+    with everything typed kept."""
+    refusal = hit_ip(request, name)
+    if refusal is None:
+        valid = form.is_valid()
+        refusal = hit_email(name, form.cleaned_data.get("email"))
+    if refusal is None:
+        return valid, None
+    refuse_form(form, refusal)
+    return False, refusal
+
+
 def refuse_form(form, refusal):
     """Show the refusal on the form, keeping what was typed. A form not yet validated stays
     unvalidated (checking the files of a refused entry would be the work throttling saves)."""
