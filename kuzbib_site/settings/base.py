@@ -262,6 +262,12 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("KUZBIB_LOGIN_COOLOFF_MIN
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "base/lockout.html"
+# Failed attempts are kept only as long as they count (axes deletes those older than the
+# cool-off on the next attempt); a log of every successful sign-in (address, browser) would be
+# personal data kept for no purpose, and Wagtail's own log already says who changed what.
+AXES_DISABLE_ACCESS_LOG = True
+# Not a "BEGIN" line on every manage.py command and worker start.
+AXES_VERBOSE = False
 # The same client address as the public forms' throttle (KUZBIB_BASE["THROTTLE"]).
 AXES_CLIENT_IP_CALLABLE = "kuzbib_site.base.throttle.client_ip"
 
