@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuzbib_site.base.tokens import new_token
 
@@ -37,7 +38,8 @@ class Registration(models.Model):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    name = models.CharField(_("full name"), max_length=200)
+    # "full name" alone is the directory's name of a library («полное название»).
+    name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     email = models.EmailField(_("e-mail"), max_length=254)
     library = models.ForeignKey(
         "base.Library",
