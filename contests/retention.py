@@ -24,6 +24,11 @@ class EntryPolicy(RetentionPolicy):
     model = Entry
     end_field = "contest__end"
 
+    def pending(self):
+        # The demo's invented participants (is_demo) are nobody's personal data; erasing them
+        # would only empty the demo contest that shows judging and results.
+        return super().pending().exclude(is_demo=True)
+
     def anonymise(self, record, now):
         names = {}
         if not record.keeps_public_name:

@@ -23,6 +23,9 @@ class RetentionReportView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Personal data retention")
     header_icon = "bin"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not allowed_keys(request.user):
             raise PermissionDenied

@@ -217,6 +217,14 @@ def test_run_anonymises_what_is_due_only_and_deletes_files(world, client, settin
     assert world["recent_reg"].name == "Серова Ольга"
 
 
+def test_demo_entries_are_never_due(world):
+    """Invented participants of the demo contest are nobody's data: the job leaves them."""
+    Entry.objects.filter(pk=world["old_entry"].pk).update(is_demo=True)
+    assert {row["key"]: row["due"] for row in retention.report()}["entry"] == 0
+    assert retention.run()["entry"] == 0
+    assert Entry.objects.get(pk=world["old_entry"].pk).last_name != "Удалено"
+
+
 def test_second_run_changes_nothing(world):
     retention.run()
     after_first = snapshot()
