@@ -19,6 +19,7 @@ from typing import NamedTuple
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from events.models import EVENT_TIMEZONE, EventStatus
 from kuzbib_site.base.demo import ensure_child
@@ -60,21 +61,63 @@ def load(home):
         show_in_menus=True,
         intro="<p>Конкурсы профессионального мастерства партнёрства.</p>",
     )
-    contest = ensure_child(
+    contest = _contest(
         index,
-        ContestPage,
         SLUG,
+        [
+            (kind, title, at(start), at(end, 17) if end else None)
+            for kind, title, start, end in STAGES
+        ],
         title="КНИГИНЯ-2009",
         intro="Межведомственный конкурс профессионального мастерства молодых библиотекарей, "
         "проводимый по решению VIII сессии конференции (п. 5 резолюции).",
         start=at((2009, 2, 1)),
         end=at((2009, 5, 27), 17),
-        city="Кемерово",
-        organisers="НП «Кузбасские библиотеки»",
         status=EventStatus.HELD,
         entry_prefix="КНИГИНЯ-2009",
-        max_age=35,
         age_reference_date=datetime.date(2009, 2, 1),
+    )
+    load_entries(contest)
+    load_open(index)
+    return contest
+
+
+def load_open(index):
+    """A made-up contest taking entries from the day the demo is loaded for a month, so that a
+    visitor can try the entry form (its checks, the consent of a minor's parent, the private
+    page) today. Its intro says it is demo content; it has no entries of its own."""
+    today = datetime.datetime.combine(timezone.localdate(), datetime.time(0), tzinfo=EVENT_TIMEZONE)
+    opens, closes = today - datetime.timedelta(days=1), today + datetime.timedelta(days=30)
+    judged = closes + datetime.timedelta(days=14)
+    return _contest(
+        index,
+        "demo-contest",
+        [
+            (Stage.Kind.SUBMISSIONS, "Приём конкурсных работ", opens, closes),
+            (Stage.Kind.JUDGING, "Работа жюри", closes + datetime.timedelta(days=1), judged),
+            (Stage.Kind.RESULTS, "Подведение итогов", judged + datetime.timedelta(days=3), None),
+        ],
+        title="КНИГИНЯ (демонстрация)",
+        intro="Демонстрационный конкурс: на нём можно попробовать подачу конкурсной работы.",
+        start=opens,
+        end=judged + datetime.timedelta(days=3),
+        status=EventStatus.REGISTRATION_OPEN,
+        entry_prefix="ДЕМО",
+        age_reference_date=timezone.localdate(),
+    )
+
+
+def _contest(index, slug, stages, **fields):
+    """A contest page with the demo's nominations, weighted criteria and ``stages`` (kind,
+    title, start, end), published so that its stages go into the calendar."""
+    contest = ensure_child(
+        index,
+        ContestPage,
+        slug,
+        city="Кемерово",
+        organisers="НП «Кузбасские библиотеки»",
+        max_age=35,
+        **fields,
     )
     for order, (title, description) in enumerate(NOMINATIONS):
         Nomination.objects.update_or_create(
@@ -88,20 +131,14 @@ def load(home):
             name=name,
             defaults={"weight": weight, "max_score": max_score, "sort_order": order},
         )
-    for order, (kind, title, start, end) in enumerate(STAGES):
+    for order, (kind, title, start, end) in enumerate(stages):
         Stage.objects.update_or_create(
             contest=contest,
             kind=kind,
-            defaults={
-                "title": title,
-                "start": at(start),
-                "end": at(end, 17) if end else None,
-                "sort_order": order,
-            },
+            defaults={"title": title, "start": start, "end": end, "sort_order": order},
         )
     contest.refresh_from_db()
-    contest.save_revision().publish()  # the stages go into the calendar
-    load_entries(contest)
+    contest.save_revision().publish()
     return contest
 
 

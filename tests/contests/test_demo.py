@@ -76,3 +76,9 @@ def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
     ]
     assert EntryFlag.objects.filter(entry__contest=contest).count() == 2
     assert mail.outbox == []
+
+    # A visitor can try the entry form today: the demo's open contest takes entries now.
+    open_contest = ContestPage.objects.get(slug="demo-contest")
+    assert open_contest.live and open_contest.submission_stage() is not None
+    assert not open_contest.entries.exists()
+    assert open_contest.nominations.count() == 3 and open_contest.criteria.count() == 4
