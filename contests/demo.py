@@ -86,8 +86,9 @@ def load_open(index):
     """A made-up contest taking entries from the day the demo is loaded for a month, so that a
     visitor can try the entry form (its checks, the consent of a minor's parent, the private
     page) today. Its intro says it is demo content; it has no entries of its own."""
-    today = datetime.datetime.combine(timezone.localdate(), datetime.time(0), tzinfo=EVENT_TIMEZONE)
-    opens, closes = today - datetime.timedelta(days=1), today + datetime.timedelta(days=30)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    opens = datetime.datetime.combine(yesterday, datetime.time(9), tzinfo=EVENT_TIMEZONE)
+    closes = opens + datetime.timedelta(days=31, hours=9)  # at 18:00
     judged = closes + datetime.timedelta(days=14)
     return _contest(
         index,
