@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
-from kuzbib_site.base.privacy import link_expired, private_response
+from kuzbib_site.base.privacy import erase_on_request, link_expired, private_response
 
 
 class SubmissionRoutesMixin:
@@ -80,14 +80,7 @@ class SubmissionRoutesMixin:
         if request.method == "POST":
             action = request.POST.get("action")
             if action == "erase" and can_erase(entry):
-                if request.POST.get("confirm") != "yes":
-                    return HttpResponseRedirect(request.path + "?erase=1#erase")
-                erase_entry(entry)
-                return private_response(
-                    TemplateResponse(
-                        request, "base/privacy/erased.html", {"page": self, "self": self}
-                    )
-                )
+                return erase_on_request(request, self, lambda: erase_entry(entry))
             if action == "withdraw":
                 withdraw(entry)
             return HttpResponseRedirect(request.path)

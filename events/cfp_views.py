@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
-from kuzbib_site.base.privacy import link_expired, private_response
+from kuzbib_site.base.privacy import erase_on_request, link_expired, private_response
 
 
 class ProposalRoutesMixin:
@@ -91,14 +91,7 @@ class ProposalRoutesMixin:
         if request.method == "POST":
             action = request.POST.get("action")
             if action == "erase":
-                if request.POST.get("confirm") != "yes":
-                    return HttpResponseRedirect(request.path + "?erase=1#erase")
-                erase_proposal(proposal)
-                return private_response(
-                    TemplateResponse(
-                        request, "base/privacy/erased.html", {"page": self, "self": self}
-                    )
-                )
+                return erase_on_request(request, self, lambda: erase_proposal(proposal))
             if action == "withdraw":
                 withdraw(proposal)
             return HttpResponseRedirect(request.path)

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
-from kuzbib_site.base.privacy import link_expired, private_response
+from kuzbib_site.base.privacy import erase_on_request, link_expired, private_response
 
 
 class RegistrationRoutesMixin:
@@ -133,14 +133,7 @@ class RegistrationRoutesMixin:
         if request.method == "POST":
             action = request.POST.get("action")
             if action == "erase":
-                if request.POST.get("confirm") != "yes":
-                    return HttpResponseRedirect(request.path + "?erase=1#erase")
-                erase_registration(registration)
-                return private_response(
-                    TemplateResponse(
-                        request, "base/privacy/erased.html", self._registration_context(request)
-                    )
-                )
+                return erase_on_request(request, self, lambda: erase_registration(registration))
             if action == "cancel":
                 cancel(registration)
             elif action in ("star", "unstar") and registration.is_active:

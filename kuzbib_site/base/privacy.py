@@ -7,6 +7,8 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 #: What an anonymised record's name becomes: stored data in the site's language, not a message.
@@ -32,6 +34,18 @@ def private_response(response, has_forms=False):
     response["Referrer-Policy"] = "strict-origin" if has_forms else "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def erase_on_request(request, page, erase):
+    """«Удалить мои данные» pressed on a private page of ``page``: the first press only asks for
+    confirmation (the same page with ``?erase=1``), the confirmed one calls ``erase()`` and says
+    that the data is gone — the link itself no longer works."""
+    if request.POST.get("confirm") != "yes":
+        return HttpResponseRedirect(request.path + "?erase=1#erase")
+    erase()
+    return private_response(
+        TemplateResponse(request, "base/privacy/erased.html", {"page": page, "self": page})
+    )
 
 
 def link_expires_at(event_end, created_at=None):
