@@ -253,8 +253,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # locked for AXES_COOLOFF_TIME (the lockout page, HTTP 429); a successful sign-in clears the
 # count. Unlock earlier with `manage.py axes_reset_username <name>` (README, Security).
 # Password resets are throttled by kuzbib_site.base.password_reset.
+# AxesBackend (not the standalone one) also answers get_user like ModelBackend, so a session
+# whose backend is the first one listed (Wagtail's test helpers log in so) still finds its user.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("KUZBIB_LOGIN_FAILURE_LIMIT", 5)

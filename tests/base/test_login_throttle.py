@@ -40,7 +40,7 @@ def sign_in(client, password, username="editor", address="10.0.0.1"):
 
 
 def test_axes_checks_every_sign_in_first():
-    assert django_settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert django_settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesBackend"
     assert django_settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert django_settings.AXES_RESET_ON_SUCCESS is True
