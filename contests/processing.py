@@ -119,7 +119,8 @@ def claim(entry_id, now=None):
         entry = (
             Entry.objects.select_for_update(of=("self",))
             .select_related("contest")
-            .filter(pk=entry_id)
+            # An erased entry has no files left to read, whatever its status.
+            .filter(pk=entry_id, anonymised_at=None)
             .first()
         )
         if entry is None or not entry.is_pending:
@@ -260,7 +261,7 @@ def stuck(now=None):
     now = now or timezone.now()
     waited = now - datetime.timedelta(seconds=_conf("SWEEP_AFTER_SECONDS"))
     died = now - datetime.timedelta(seconds=_conf("PROCESSING_TIME_LIMIT") + 60)
-    waiting = Entry.objects.filter(
+    waiting = Entry.objects.filter(anonymised_at=None).filter(
         Q(status=Entry.Status.RECEIVED, created_at__lt=waited)
         | Q(status=Entry.Status.PROCESSING, processing_started_at__lt=died)
     )

@@ -12,8 +12,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from contests import processing
 from contests.forms import EntryForm
 from contests.models import ContestPage, Entry, Stage
+from kuzbib_site.base import retention
 from kuzbib_site.base.privacy import consent_version
 from tests.factories import MunicipalityFactory
 from tests.factories import files as sample
@@ -137,6 +139,18 @@ def test_an_entry_being_judged_is_not_erased_from_its_page(client, contest):
     client.post(url, {"action": "erase", "confirm": "yes"})
     entry.refresh_from_db()
     assert entry.anonymised_at is not None
+
+
+def test_an_erased_entry_is_never_processed_again(client, contest):
+    """Retention may reach an entry still waiting for the pipeline (a year-long outage): with
+    its files gone, neither the pipeline nor the sweeper picks it up."""
+    submit(client, contest)
+    entry = Entry.objects.get()
+    Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.RECEIVED)
+    assert retention.anonymise(entry)
+    assert processing.claim(entry.pk) is None
+    assert entry.pk not in processing.stuck(timezone.now() + datetime.timedelta(days=1))
+    assert Entry.objects.get(pk=entry.pk).status == Entry.Status.RECEIVED
 
 
 # --- Age --------------------------------------------------------------------------------------
