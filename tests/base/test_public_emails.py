@@ -18,6 +18,7 @@ from events import cfp, emails
 from events.models import Proposal, Registration
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
+from tests.factories.events import open_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,7 @@ def assert_opens_with_our_words(message):
 
 
 def test_registration_e_mails(client, conference_tree, django_capture_on_commit_callbacks):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.save()
+    conference = open_registration(conference_tree["conference"])
     url = conference.url + conference.reverse_subpage("register")
     data = {
         "name": SPAM,

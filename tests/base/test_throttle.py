@@ -17,6 +17,7 @@ from events.models import Proposal, Registration
 from kuzbib_site.base import throttle
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
+from tests.factories.events import open_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +64,7 @@ def assert_refused(response):
 
 @pytest.fixture
 def conference(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.save()
-    return conference
+    return open_registration(conference_tree["conference"])
 
 
 @pytest.fixture

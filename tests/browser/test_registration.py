@@ -5,27 +5,20 @@ axe-core.
 The live server runs in the test process with eager Celery, so the e-mails land in
 ``django.core.mail.outbox``."""
 
-import datetime
 import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from events.models import Registration
+from tests.factories.events import open_registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def conference(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.capacity = 1
-    conference.save()
-    return conference
+    return open_registration(conference_tree["conference"], capacity=1)
 
 
 def fill_and_submit(page, name, email):

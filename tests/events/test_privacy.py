@@ -18,7 +18,7 @@ from events.forms import ProposalForm, RegistrationForm
 from events.models import ConferencePage, Proposal, Registration
 from kuzbib_site.base.privacy import consent_version
 from tests.factories import files as sample
-from tests.factories.events import RegistrationFactory
+from tests.factories.events import RegistrationFactory, open_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,13 @@ def fresh_throttle():
 
 @pytest.fixture
 def conference(conference_tree):
-    conference = conference_tree["conference"]
     now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=10)
-    conference.cfp_opens = now - datetime.timedelta(days=1)
-    conference.cfp_closes = now + datetime.timedelta(days=10)
-    conference.capacity = 1
-    conference.save()
-    return conference
+    return open_registration(
+        conference_tree["conference"],
+        capacity=1,
+        cfp_opens=now - datetime.timedelta(days=1),
+        cfp_closes=now + datetime.timedelta(days=10),
+    )
 
 
 def status_url(registration):

@@ -24,22 +24,12 @@ from events import registration as rules
 from events.forms import RegistrationForm
 from events.models import Registration, SessionSeat
 from tests.factories import LibraryFactory
-from tests.factories.events import RegistrationFactory
+from tests.factories.events import RegistrationFactory, open_registration
 
 pytestmark = pytest.mark.django_db
 
 EVIL_NAME = '<script>alert("x")</script><b>Иванова</b>'
 FORMULA_NAME = '=HYPERLINK("http://evil.example/","Иванова")'
-
-
-def open_registration(conference, capacity=None, requires_approval=False):
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.capacity = capacity
-    conference.requires_approval = requires_approval
-    conference.save()
-    return conference
 
 
 def data(n=0, **extra):

@@ -1,28 +1,17 @@
 """Registration under load and through the real queue: concurrent registrations for the last
 places never overbook, and the e-mail task goes through Redis to a Celery worker."""
 
-import datetime
 import threading
 import time
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from events import registration as rules
 from events.models import Registration
-from tests.factories.events import RegistrationFactory
+from tests.factories.events import RegistrationFactory, open_registration
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def open_conference(conference, capacity):
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.capacity = capacity
-    conference.save()
-    return conference
 
 
 def data(n):
@@ -37,7 +26,7 @@ def data(n):
 def test_concurrent_registrations_for_the_last_places(conference_tree):
     """50 people at once for the last 10 places: exactly 10 confirmed, 40 waitlisted."""
     threads_count = 50
-    conference = open_conference(conference_tree["conference"], capacity=15)
+    conference = open_registration(conference_tree["conference"], capacity=15)
     for _ in range(5):
         RegistrationFactory(conference=conference)
     barrier = threading.Barrier(threads_count)
@@ -65,7 +54,7 @@ def test_concurrent_registrations_for_the_last_places(conference_tree):
 
 
 def test_email_task_goes_through_redis_to_the_worker(conference_tree, celery_worker):
-    conference = open_conference(conference_tree["conference"], capacity=None)
+    conference = open_registration(conference_tree["conference"], capacity=None)
     registration = rules.register(conference, data(1))  # on_commit: no outer transaction
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -12,18 +12,14 @@ from django.utils.html import escape
 
 from events import registration as rules
 from events.models import Registration
+from tests.factories.events import open_registration
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def conference(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.registration_opens = now - datetime.timedelta(days=1)
-    conference.registration_closes = now + datetime.timedelta(days=30)
-    conference.save()
-    return conference
+    return open_registration(conference_tree["conference"])
 
 
 @pytest.fixture

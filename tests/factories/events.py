@@ -19,6 +19,19 @@ from events.models import (
 DAY = datetime.date(2008, 12, 16)
 
 
+def open_registration(conference, capacity=None, requires_approval=False, **fields):
+    """Open ``conference``'s registration from yesterday for a month (and set ``fields``)."""
+    now = timezone.now()
+    conference.registration_opens = now - datetime.timedelta(days=1)
+    conference.registration_closes = now + datetime.timedelta(days=30)
+    conference.capacity = capacity
+    conference.requires_approval = requires_approval
+    for name, value in fields.items():
+        setattr(conference, name, value)
+    conference.save()
+    return conference
+
+
 def at(hour, day=DAY):
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=EVENT_TIMEZONE)
 
