@@ -366,6 +366,8 @@ def build_world(media_root):
 def make_users(methodology, session, conference):
     from django.contrib.auth import get_user_model
 
+    from tests.factories.events import section_leader
+
     user_model = get_user_model()
     access_admin = Permission.objects.get(codename="access_admin")
     personal = Permission.objects.filter(
@@ -375,18 +377,7 @@ def make_users(methodology, session, conference):
 
     # A section leader as events/demo.py makes one.
     leader = user_model.objects.create_user("leader", email="leader@example.org")
-    group = Group.objects.create(name="Руководители: методическая секция")
-    group.permissions.add(access_admin)
-    for page in (methodology, session):
-        for codename in ("add_page", "change_page", "publish_page"):
-            GroupPagePermission.objects.create(
-                group=group,
-                page=page,
-                permission=Permission.objects.get(
-                    codename=codename, content_type__app_label="wagtailcore"
-                ),
-            )
-    leader.groups.add(group)
+    section_leader(leader, (methodology, session), ("add_page", "change_page", "publish_page"))
 
     viewer = user_model.objects.create_user("viewer", email="viewer@example.org")
     viewer.user_permissions.add(access_admin, *personal.filter(codename__startswith="view_"))

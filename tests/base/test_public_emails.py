@@ -18,7 +18,7 @@ from events import cfp, emails
 from events.models import Proposal, Registration
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
-from tests.factories.events import open_registration
+from tests.factories.events import open_cfp, open_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,7 @@ def test_registration_e_mails(client, conference_tree, django_capture_on_commit_
 
 
 def test_proposal_e_mails(client, conference_tree, django_capture_on_commit_callbacks):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.cfp_opens = now - datetime.timedelta(days=1)
-    conference.cfp_closes = now + datetime.timedelta(days=10)
-    conference.save()
+    open_cfp(conference_tree["conference"])
     data = {
         "section": conference_tree["methodology"].pk,
         "title": SPAM,

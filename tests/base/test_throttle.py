@@ -17,6 +17,7 @@ from events.models import Proposal, Registration
 from kuzbib_site.base import throttle
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
+from tests.factories.events import open_cfp as open_conference_cfp
 from tests.factories.events import open_registration
 
 pytestmark = pytest.mark.django_db
@@ -179,11 +180,7 @@ def test_refusal_waits_for_the_end_of_the_window(rf, limits):
 
 @pytest.fixture
 def open_cfp(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.cfp_opens = now - datetime.timedelta(days=1)
-    conference.cfp_closes = now + datetime.timedelta(days=10)
-    conference.save()
+    open_conference_cfp(conference_tree["conference"])
     return conference_tree
 
 

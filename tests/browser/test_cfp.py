@@ -1,16 +1,12 @@
 """A speaker proposes a report, the section's leader accepts it into a session, and it appears in
 the programme — in chromium, with axe-core on the public pages."""
 
-import datetime
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
 from events.models import Proposal
 from tests.factories import LibraryFactory
+from tests.factories.events import open_cfp, section_leader
 
 pytestmark = pytest.mark.browser
 
@@ -18,25 +14,10 @@ pytestmark = pytest.mark.browser
 def test_speaker_proposes_leader_accepts_talk_in_programme(
     page, conference_tree, axe_check, django_user_model
 ):
-    conference = conference_tree["conference"]
-    conference.cfp_opens = timezone.now() - datetime.timedelta(days=1)
-    conference.cfp_closes = timezone.now() + datetime.timedelta(days=5)
-    conference.save()
+    open_cfp(conference_tree["conference"], days=5)
     LibraryFactory(full_name="Ижморская межпоселенческая библиотека")
     leader = django_user_model.objects.create_user("leader", password="секрет-123")
-    group = Group.objects.create(name="Руководители методической секции")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    # As events/demo.py sets leaders up: their section's page and its sessions.
-    for codename in ("change_page", "publish_page"):
-        for target in (conference_tree["methodology"], conference_tree["sessions"][0]):
-            GroupPagePermission.objects.create(
-                group=group,
-                page=target,
-                permission=Permission.objects.get(
-                    codename=codename, content_type__app_label="wagtailcore"
-                ),
-            )
-    leader.groups.add(group)
+    section_leader(leader, (conference_tree["methodology"], conference_tree["sessions"][0]))
 
     page.goto("/events/viii/propose/")
     axe_check(page)

@@ -2,13 +2,11 @@
 registrations' or proposals' names and e-mails through them."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
 from events.models import Proposal
 from tests.factories import LibraryFactory
-from tests.factories.events import RegistrationFactory
+from tests.factories.events import RegistrationFactory, section_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +19,8 @@ def leader(django_user_model, conference_tree):
     """A leader of the methodology section, as ``events/demo.py`` makes one: admin access and
     the section's pages, nothing else."""
     user = django_user_model.objects.create_user("leader", email="leader@example.org")
-    group = Group.objects.create(name="Руководители: методическая секция")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=conference_tree["methodology"],
-            permission=Permission.objects.get(
-                codename=codename, content_type__app_label="wagtailcore"
-            ),
-        )
-    user.groups.add(group)
-    return user
+    codenames = ("add_page", "change_page", "publish_page")
+    return section_leader(user, [conference_tree["methodology"]], codenames)
 
 
 @pytest.mark.parametrize("model", ["registration", "proposal"])

@@ -1,18 +1,16 @@
-import datetime
 import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
 from events import cfp
 from events.models import Proposal, Talk
 from tests.factories import LibraryFactory
 from tests.factories import files as sample
+from tests.factories.events import open_cfp as open_conference_cfp
+from tests.factories.events import section_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +27,7 @@ def docx_bytes(extra=b""):
 
 @pytest.fixture
 def open_cfp(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.cfp_opens = now - datetime.timedelta(days=1)
-    conference.cfp_closes = now + datetime.timedelta(days=10)
-    conference.save()
+    open_conference_cfp(conference_tree["conference"])
     return conference_tree
 
 
@@ -174,20 +168,8 @@ def leader(django_user_model, open_cfp):
     """The methodology section's leader: may edit that section's page and its session only
     (as ``events/demo.py`` sets up leaders)."""
     user = django_user_model.objects.create_user("leader", password="x")
-    group = Group.objects.create(name="Руководители методической секции")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    group.permissions.add(Permission.objects.get(codename="view_proposal"))
-    for codename in ("change_page", "publish_page"):
-        for page in (open_cfp["methodology"], open_cfp["sessions"][0]):
-            GroupPagePermission.objects.create(
-                group=group,
-                page=page,
-                permission=Permission.objects.get(
-                    codename=codename, content_type__app_label="wagtailcore"
-                ),
-            )
-    user.groups.add(group)
-    return user
+    pages = (open_cfp["methodology"], open_cfp["sessions"][0])
+    return section_leader(user, pages, permissions=("view_proposal",))
 
 
 def test_leader_accepts_a_proposal_of_their_section(

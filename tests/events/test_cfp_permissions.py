@@ -3,19 +3,15 @@ sessions whose page they may edit (never the plenary), the talk arrives through 
 of the session page — published only where the leader may publish — and nobody decides their
 own proposal."""
 
-import datetime
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
 from events import cfp
 from events.models import Proposal, SectionSessionPage, Talk
 from tests.factories import LibraryFactory, SectionSessionPageFactory
-from tests.factories.events import at
+from tests.factories.events import at, open_cfp, section_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +20,7 @@ TITLE = "Методическая служба сельской библиоте
 
 @pytest.fixture
 def tree(conference_tree):
-    conference = conference_tree["conference"]
-    now = timezone.now()
-    conference.cfp_opens = now - datetime.timedelta(days=1)
-    conference.cfp_closes = now + datetime.timedelta(days=10)
-    conference.save()
+    conference = open_cfp(conference_tree["conference"])
     plenary = SectionSessionPageFactory(
         parent=conference, title="Пленарное заседание", format="plenary", start=at(10), end=at(12)
     )
@@ -42,19 +34,7 @@ def make_leader(
     """A leader as ``events/demo.py`` makes one: admin access and page permissions on the
     methodology section's page and its session, nothing else."""
     user = django_user_model.objects.create_user(username, email=f"{username}@example.org")
-    group = Group.objects.create(name=f"Руководители: {username}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for page in (tree["methodology"], tree["sessions"][0]):
-        for codename in codenames:
-            GroupPagePermission.objects.create(
-                group=group,
-                page=page,
-                permission=Permission.objects.get(
-                    codename=codename, content_type__app_label="wagtailcore"
-                ),
-            )
-    user.groups.add(group)
-    return user
+    return section_leader(user, (tree["methodology"], tree["sessions"][0]), codenames)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from wagtail.models import GroupPagePermission
 
 from events.models import (
     EVENT_TIMEZONE,
@@ -17,6 +19,34 @@ from events.models import (
 )
 
 DAY = datetime.date(2008, 12, 16)
+
+
+def open_cfp(conference, days=10):
+    """Take report proposals for ``conference`` from yesterday for ``days`` more days."""
+    now = timezone.now()
+    conference.cfp_opens = now - datetime.timedelta(days=1)
+    conference.cfp_closes = now + datetime.timedelta(days=days)
+    conference.save()
+    return conference
+
+
+def section_leader(user, pages, codenames=("change_page", "publish_page"), permissions=()):
+    """Give ``user`` a section leader's rights as ``events/demo.py`` does: admin access (and the
+    model ``permissions`` named) plus page permissions on ``pages`` — their section's page and
+    its sessions — and nothing else."""
+    group = Group.objects.create(name=f"Руководители: {user.username}")
+    group.permissions.add(*Permission.objects.filter(codename__in=["access_admin", *permissions]))
+    for page in pages:
+        for codename in codenames:
+            GroupPagePermission.objects.create(
+                group=group,
+                page=page,
+                permission=Permission.objects.get(
+                    codename=codename, content_type__app_label="wagtailcore"
+                ),
+            )
+    user.groups.add(group)
+    return user
 
 
 def open_registration(conference, capacity=None, requires_approval=False, **fields):
