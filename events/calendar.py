@@ -8,10 +8,10 @@ that the same page always gives the same file.
 import json
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .conf import setting
 from .models.base import EVENT_TIMEZONE, SCHEMA_EVENT_STATUS, EventStatus, event_uid
 
 #: Kinds of calendar entries and their labels; other apps add theirs in their AppConfig.ready().
@@ -51,7 +51,7 @@ def build_calendar(events, name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.KUZBIB_EVENTS["TIME_ZONE"])
+    calendar.add("x-wr-timezone", setting("TIME_ZONE"))
     for event in events:
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -1,7 +1,6 @@
 """Public forms of the events app."""
 
 from django import forms
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +8,7 @@ from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
 from kuzbib_site.base.privacy import consent_version
 from kuzbib_site.base.uploads import check_upload, safe_filename
 
+from .conf import setting
 from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
 
 
@@ -183,11 +183,10 @@ class ProposalForm(LibraryOrNameMixin, forms.ModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded and hasattr(uploaded, "content_type"):  # a new upload, not a stored file
-            limits = settings.KUZBIB_EVENTS
             check_upload(
                 uploaded,
-                allowed=limits["PROPOSAL_FILE_KINDS"],
-                max_bytes=limits["PROPOSAL_FILE_MAX_BYTES"],
+                allowed=setting("PROPOSAL_FILE_KINDS"),
+                max_bytes=setting("PROPOSAL_FILE_MAX_BYTES"),
             )
             uploaded.name = safe_filename(uploaded.name)
         return uploaded

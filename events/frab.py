@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from .conf import setting
 from .models import EVENT_TIMEZONE, SectionSessionPage
 from .programme import conference_sessions, room_name
 
@@ -55,7 +56,7 @@ def _clean(text):
 
 
 def _guid(kind, pk):
-    domain = settings.KUZBIB_EVENTS["UID_DOMAIN"]
+    domain = setting("UID_DOMAIN")
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{domain}/schedule/{kind}/{pk}"))
 
 
@@ -246,7 +247,7 @@ def schedule_xml(schedule):
     _sub(conference, "days", str(len(schedule.days)))
     _sub(conference, "timeslot_duration", TIMESLOT)
     _sub(conference, "base_url", schedule.url)
-    _sub(conference, "time_zone_name", settings.KUZBIB_EVENTS["TIME_ZONE"])
+    _sub(conference, "time_zone_name", setting("TIME_ZONE"))
     for index, date, rooms in schedule.days:
         day_start, day_end = _day_bounds(date)
         day = _sub(
@@ -342,7 +343,7 @@ def schedule_json(schedule):
                 "end": schedule.end.isoformat(),
                 "daysCount": len(schedule.days),
                 "timeslot_duration": TIMESLOT,
-                "time_zone_name": settings.KUZBIB_EVENTS["TIME_ZONE"],
+                "time_zone_name": setting("TIME_ZONE"),
                 "url": schedule.url,
                 "rooms": [{"name": name, "guid": _guid("room", name)} for name in schedule.rooms],
                 "days": days,

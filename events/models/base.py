@@ -10,7 +10,6 @@ home page and the .ics feed read every kind of event with one query.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -18,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
 
-EVENT_TIMEZONE = ZoneInfo(settings.KUZBIB_EVENTS["TIME_ZONE"])
+from ..conf import setting
+
+EVENT_TIMEZONE = ZoneInfo(setting("TIME_ZONE"))
 
 
 class EventStatus(models.TextChoices):
@@ -159,7 +160,7 @@ class CalendarEntry(LocalTimesMixin, models.Model):
 def event_uid(page_id, key=""):
     """An iCalendar UID stable across edits and exports: the page id and the entry's key."""
     suffix = f"-{key}" if key else ""
-    return f"page-{page_id}{suffix}@{settings.KUZBIB_EVENTS['UID_DOMAIN']}"
+    return f"page-{page_id}{suffix}@{setting('UID_DOMAIN')}"
 
 
 def sync_calendar(page):
