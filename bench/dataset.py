@@ -138,7 +138,7 @@ def add_pages(rng):
     from wagtail.models import Site
     from wagtail.rich_text import RichText
 
-    from kuzbib_site.base.models import StandardPage
+    from kuzbib_site.home.models import StandardPage
 
     home = Site.objects.get(is_default_site=True).root_page.specific
     start = datetime.datetime(2009, 1, 1, 10, 0)

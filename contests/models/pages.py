@@ -45,7 +45,6 @@ class ContestIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["base.HomePage"]
     subpage_types = ["contests.ContestPage"]
     max_count = 1
 

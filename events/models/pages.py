@@ -44,7 +44,6 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["base.HomePage"]
     subpage_types = ["events.ConferencePage"]
     max_count = 1
 
@@ -301,7 +300,6 @@ class SectionIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["base.HomePage"]
     subpage_types = ["events.SectionPage"]
     max_count = 1
 

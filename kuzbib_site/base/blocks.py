@@ -1,6 +1,7 @@
 """StreamField blocks shared by every app: one module, so that every page type offers editors the
 same building blocks and renders them with the same templates."""
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -84,3 +85,16 @@ class BaseStreamBlock(blocks.StreamBlock):
         icon="media",
         template="base/blocks/embed_block.html",
     )
+
+
+def stream_text(stream):
+    """Plain text of a ``BaseStreamBlock`` stream (paragraphs, headings, quotes), for search
+    excerpts."""
+    parts = []
+    for block in stream:
+        value = block.value
+        if block.block_type == "paragraph":
+            parts.append(strip_tags(value.source))
+        elif block.block_type in {"heading", "quote"}:
+            parts.append(value.get("text", ""))
+    return " ".join(part.strip() for part in parts if part)

@@ -12,7 +12,9 @@ from django.db import transaction
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from .models import HomePage, Library, LibraryIndexPage, MembershipFee, Municipality, StandardPage
+from kuzbib_site.home.models import HomePage, LibraryIndexPage, StandardPage
+
+from .models import Library, MembershipFee, Municipality
 
 URBAN = Municipality.Kind.URBAN_OKRUG
 DISTRICT = Municipality.Kind.MUNICIPAL_DISTRICT

@@ -1,7 +1,9 @@
-"""The site's own pages: the home page, plain content pages and the library directory.
+"""Our site's own pages: the home page, plain content pages and the library directory.
 
-Domain apps add their own page types under the home page; the home page shows their latest pages
-per top-level section and, through the ``kuzbib_upcoming_events`` hook, their upcoming events.
+They are not part of the shared core (``kuzbib_site.base``): a site that installs the domain apps
+into its own Wagtail project has its own home page. Domain apps add their page types under ours;
+the home page shows their latest pages per top-level section and, through the
+``kuzbib_upcoming_events`` hook, their upcoming events.
 """
 
 from django.db import models
@@ -15,22 +17,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..blocks import BaseStreamBlock
-from .directory import Library
+from kuzbib_site.base.blocks import BaseStreamBlock, stream_text
+from kuzbib_site.base.models import Library
 
 UPCOMING_EVENTS_HOOK = "kuzbib_upcoming_events"
-
-
-def stream_text(stream):
-    """Plain text of a StreamField, for search excerpts."""
-    parts = []
-    for block in stream:
-        value = block.value
-        if block.block_type == "paragraph":
-            parts.append(strip_tags(value.source))
-        elif block.block_type in {"heading", "quote"}:
-            parts.append(value.get("text", ""))
-    return " ".join(part.strip() for part in parts if part)
 
 
 class HomePage(Page):
@@ -121,7 +111,7 @@ class LibraryIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["base.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
 

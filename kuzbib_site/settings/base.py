@@ -33,6 +33,9 @@ def env_int(name, default):
 
 
 INSTALLED_APPS = [
+    # Our site: the home page, plain pages, the library directory, the demo.
+    "kuzbib_site.home",
+    # The shared core and the domain apps (what another Wagtail site installs).
     "kuzbib_site.base",
     "events",
     "contests",

@@ -6,14 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from kuzbib_site.base.models import (
-    HomePage,
-    Library,
-    LibraryIndexPage,
-    MembershipFee,
-    Municipality,
-    StandardPage,
-)
+from kuzbib_site.base.models import Library, MembershipFee, Municipality
+from kuzbib_site.home.models import HomePage, LibraryIndexPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 

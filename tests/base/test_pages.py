@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from kuzbib_site.base.models import HomePage, HomePageFeatured, LibraryIndexPage, StandardPage
+from kuzbib_site.home.models import HomePage, HomePageFeatured, LibraryIndexPage, StandardPage
 from tests.factories import (
     LibraryFactory,
     MunicipalityFactory,

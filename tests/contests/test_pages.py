@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from contests.models import ContestIndexPage, ContestPage, Stage
 from events.models import CalendarEntry, ResolutionItem
-from kuzbib_site.base.models import HomePage
+from kuzbib_site.home.models import HomePage
 from tests.factories import MunicipalityFactory
 from tests.factories.contests import (
     ContestIndexPageFactory,

@@ -14,7 +14,7 @@ from events.models import (
     SectionPage,
     SectionSessionPage,
 )
-from kuzbib_site.base.models import HomePage
+from kuzbib_site.home.models import HomePage
 from tests.factories import SectionSessionPageFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,15 +4,8 @@ from decimal import Decimal
 import factory
 import wagtail_factories
 
-from kuzbib_site.base.models import (
-    HomePage,
-    Library,
-    LibraryIndexPage,
-    MembershipFee,
-    Municipality,
-    Person,
-    StandardPage,
-)
+from kuzbib_site.base.models import Library, MembershipFee, Municipality, Person
+from kuzbib_site.home.models import HomePage, LibraryIndexPage, StandardPage
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

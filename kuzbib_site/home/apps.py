@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    """Our own site's pages (the home page, plain pages, the library directory), kept out of the
+    shared core ``kuzbib_site.base`` so that another site can install the domain apps without
+    them."""
+
+    name = "kuzbib_site.home"
+    label = "home"
+    verbose_name = _("Kuzbass Libraries: home page")
