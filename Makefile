@@ -51,10 +51,10 @@ makemessages: $(STAMP)
 
 # The Celery app defaults to the production settings; the local worker and beat use dev's.
 worker: $(STAMP)
-	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site worker -Q default,files,pdf,mail --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site.celery worker -Q default,files,pdf,mail --loglevel=INFO
 
 beat: $(STAMP)
-	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=kuzbib_site.settings.dev $(BIN)/celery -A kuzbib_site.celery beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static var

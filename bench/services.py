@@ -328,7 +328,7 @@ def celery_worker(env, workdir, name, queues="files", concurrency=1):
         "-m",
         "celery",
         "-A",
-        "kuzbib_site",
+        "kuzbib_site.celery",
         "worker",
         "--queues",
         queues,

@@ -239,7 +239,7 @@ class WorkerProcess:
                 "-m",
                 "celery",
                 "-A",
-                "kuzbib_site",
+                "kuzbib_site.celery",
                 "worker",
                 "-Q",
                 "default,files,pdf,mail",
