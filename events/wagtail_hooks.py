@@ -47,14 +47,6 @@ def upcoming_events(request, limit):
     return [entry.page for entry in entries]
 
 
-@hooks.register("kuzbib_load_demo")
-def load_demo(home, stdout):
-    from .demo import load
-
-    load(home)
-    stdout.write("Events: the VIII session, its sections, programme and resolution.")
-
-
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [

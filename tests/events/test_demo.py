@@ -66,7 +66,7 @@ def test_demo_has_the_viii_session_and_its_full_resolution(client):
 def test_section_leaders_edit_their_section_and_sessions_only(django_user_model):
     from django.contrib.auth.models import Group
 
-    from events.demo import leader_group_name
+    from kuzbib_site.demo.events import leader_group_name
 
     call_command("load_demo", stdout=io.StringIO())
     methodology = SectionPage.objects.get(slug="methodology")

@@ -4,11 +4,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from wagtail import hooks
 
-from kuzbib_site.base import demo
-
-DEMO_HOOK = "kuzbib_load_demo"
+from kuzbib_site import demo
 
 
 class Command(BaseCommand):
@@ -23,9 +20,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, admin_password="", **options):
-        home = demo.load()
-        for load_app_demo in hooks.get_hooks(DEMO_HOOK):
-            load_app_demo(home, self.stdout)
+        demo.load(self.stdout)
         password = admin_password or secrets.token_urlsafe(12)
         user, _ = get_user_model().objects.get_or_create(
             username="admin", defaults={"email": "admin@example.org"}
