@@ -1,7 +1,8 @@
-"""Entry files for the contest benchmarks (``bench.contests``), made here in seconds.
+"""Entry files for the contest benchmarks (``bench.contests``), made here in seconds by the
+demo's document writer (``kuzbib_site.demo.documents``) unless said otherwise.
 
 * ``text_pdfs``: short PDFs with real Cyrillic text (WeasyPrint renders them all in one
-  document, which pypdf then cuts into one file per entry: one render instead of dozens);
+  document, whose pages are then written out per entry: one render instead of dozens);
 * ``photo_pdf``: a PDF of a few pages of text and a photo, of about the size a participant
   sends (the form's POST);
 * ``docx`` and ``pptx``: made by python-docx and python-pptx, the libraries that read them;
@@ -14,6 +15,8 @@ Deterministic: the same seed gives the same bytes.
 
 import io
 import random
+
+from kuzbib_site.demo import documents
 
 RUSSIAN = (
     "библиотека читатель книга клуб чтение фонд каталог краеведение выставка проект молодёжь "
@@ -42,40 +45,21 @@ def paragraphs(rng, count, length=60):
 # --- PDFs with text (WeasyPrint) ---------------------------------------------------------------
 
 
-def _render(sections, image=None):
-    import base64
-
-    from weasyprint import HTML
-
-    html = "".join(
-        f"<section style='page-break-after: always'>{body}</section>" for body in sections
-    )
-    if image is not None:  # a data: URI, so nothing is fetched
-        source = "data:image/jpeg;base64," + base64.b64encode(image).decode("ascii")
-        html = html.replace("<!--photo-->", f"<img src='{source}' style='width: 16cm'>", 1)
-    return HTML(string=f"<html lang='ru'><body>{html}</body></html>").write_pdf()
-
-
 def text_pdfs(count, pages, seed, words_per_page=240):
     """``count`` PDFs of ``pages`` pages each, every page a heading and different text."""
-    from pypdf import PdfReader, PdfWriter
-
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    sections = []
+    works = {}
     for number in range(1, count + 1):
-        for page in range(1, pages + 1):
-            text = "".join(f"<p>{p}</p>" for p in paragraphs(rng, 4, words_per_page // 4))
-            sections.append(f"<h1>Конкурсная работа {number}, с. {page}</h1>{text}")
-    reader = PdfReader(io.BytesIO(_render(sections)))
-    out = []
-    for number in range(count):
-        writer = PdfWriter()
-        for page in reader.pages[number * pages : (number + 1) * pages]:
-            writer.add_page(page)
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        out.append(buffer.getvalue())
-    return out
+        works[number] = documents.pages(
+            *(
+                [
+                    ("h1", f"Конкурсная работа {number}, с. {page}"),
+                    *(("p", text) for text in paragraphs(rng, 4, words_per_page // 4)),
+                ]
+                for page in range(1, pages + 1)
+            )
+        )
+    return list(documents.pdfs(works).values())
 
 
 def photo(rng, size=(1240, 930), quality=85):
@@ -94,17 +78,25 @@ def photo(rng, size=(1240, 930), quality=85):
 def photo_pdf(seed, target_kb=200, pages=3):
     """A report of ``pages`` pages of text with one photo, about ``target_kb`` KB."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    sections = [
-        f"<h1>Отчёт о проекте, с. {page}</h1>"
-        + ("<!--photo-->" if page == 1 else "")
-        + "".join(f"<p>{p}</p>" for p in paragraphs(rng, 4))
-        for page in range(1, pages + 1)
-    ]
+    texts = [paragraphs(rng, 4) for _ in range(pages)]
+
+    def report(image):
+        return documents.pages(
+            *(
+                [
+                    ("h1", f"Отчёт о проекте, с. {page}"),
+                    *([("image", image)] if page == 1 else []),
+                    *(("p", text) for text in texts[page - 1]),
+                ]
+                for page in range(1, pages + 1)
+            )
+        )
+
     width = 600
     data = b""
     for _ in range(8):  # a photo whose size brings the file to about target_kb
         image = photo(rng, (width, width * 3 // 4))
-        data = _render(sections, image)
+        data = documents.pdf(report(image))
         if len(data) >= target_kb * 1024 * 0.9:
             break
         width = int(width * min(2.0, (target_kb * 1024 / max(len(data), 1)) ** 0.5 * 1.05))
@@ -115,31 +107,16 @@ def photo_pdf(seed, target_kb=200, pages=3):
 
 
 def docx(seed, count=6):
-    import docx as python_docx
-
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    document = python_docx.Document()
-    document.add_heading(words(rng, 5).capitalize(), level=1)
-    for text in paragraphs(rng, count):
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    heading = words(rng, 5).capitalize()
+    return documents.docx([("h1", heading), *(("p", text) for text in paragraphs(rng, count))])
 
 
 def pptx(seed, slides=5):
-    import pptx as python_pptx
-
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    presentation = python_pptx.Presentation()
-    layout = presentation.slide_layouts[1]
-    for number in range(1, slides + 1):
-        slide = presentation.slides.add_slide(layout)
-        slide.shapes.title.text = f"Слайд {number}: {words(rng, 3)}"
-        slide.placeholders[1].text = words(rng, 40)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
+    return documents.pptx(
+        [(f"Слайд {number}: {words(rng, 3)}", [words(rng, 40)]) for number in range(1, slides + 1)]
+    )
 
 
 # --- A large scanned PDF -----------------------------------------------------------------------

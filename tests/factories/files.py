@@ -1,10 +1,11 @@
-"""Real documents for tests, made by the same libraries that read them: PDF (WeasyPrint, so
-Cyrillic text is really extractable), DOCX, PPTX, ODT, PNG and JPEG; and broken ones (cut short,
-password-protected)."""
+"""Real documents for tests, made by the same libraries that read them (the demo's writer,
+``kuzbib_site.demo.documents``): PDF (WeasyPrint, so Cyrillic text is really extractable), DOCX,
+PPTX, ODT, PNG and JPEG; and broken ones (cut short, password-protected, hostile)."""
 
 import functools
 import io
-import zipfile
+
+from kuzbib_site.demo import documents
 
 LOREM = (
     "Библиотека работает с подростками: клуб чтения собирается по пятницам, ребята обсуждают "
@@ -32,13 +33,9 @@ def words(seed, count=120):
 
 @functools.lru_cache(maxsize=32)
 def pdf(text=LOREM, pages=1):
-    from weasyprint import HTML
-
-    body = "".join(
-        f"<section style='page-break-after: always'><h1>Страница {n}</h1><p>{text}</p></section>"
-        for n in range(1, pages + 1)
+    return documents.pdf(
+        documents.pages(*([("h1", f"Страница {n}"), ("p", text)] for n in range(1, pages + 1)))
     )
-    return HTML(string=f"<html lang='ru'><body>{body}</body></html>").write_pdf()
 
 
 def many_page_pdf(pages):
@@ -69,53 +66,18 @@ def truncated_pdf():
     return data[: len(data) // 2]
 
 
-def docx(paragraphs=(LOREM,), pages=None):
-    import docx as python_docx
-
-    document = python_docx.Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+def docx(paragraphs=(LOREM,)):
+    return documents.docx([("p", paragraph) for paragraph in paragraphs])
 
 
 def pptx(slides=("Слайд первый", LOREM)):
-    import pptx as python_pptx
-
-    presentation = python_pptx.Presentation()
-    layout = presentation.slide_layouts[1]
-    for number, text in enumerate(slides, start=1):
-        slide = presentation.slides.add_slide(layout)
-        slide.shapes.title.text = f"Слайд {number}"
-        slide.placeholders[1].text = text
-    out = io.BytesIO()
-    presentation.save(out)
-    return out.getvalue()
+    return documents.pptx(
+        [(f"Слайд {number}", [text]) for number, text in enumerate(slides, start=1)]
+    )
 
 
 def odt(paragraphs=(LOREM,), page_count=1):
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        "<office:body><office:text>"
-        + "".join(f"<text:p>{paragraph}</text:p>" for paragraph in paragraphs)
-        + "</office:text></office:body></office:document-content>"
-    )
-    meta = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"><office:meta>'
-        f'<meta:document-statistic meta:page-count="{page_count}"/>'
-        "</office:meta></office:document-meta>"
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("meta.xml", meta, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return documents.odt(paragraphs, page_count)
 
 
 def image(kind="png", size=(1200, 900), color=(30, 90, 160)):
@@ -269,7 +231,7 @@ def lying_odt(method="bzip2", size=GIB):
 
     bomb = (bzip2_bomb if method == "bzip2" else deflate_bomb)(ODT_MIMETYPE, size)
     code = zipfile.ZIP_BZIP2 if method == "bzip2" else zipfile.ZIP_DEFLATED
-    content = odt_xml(LOREM).encode()
+    content = documents.odt_content([LOREM]).encode()
     return raw_zip(
         [
             ("mimetype", code, bomb, len(ODT_MIMETYPE), zlib.crc32(ODT_MIMETYPE)),
@@ -318,17 +280,6 @@ def docx_claiming_pages(pages):
         f"<Pages>{pages}</Pages><Words>{pages}</Words></Properties>"
     ).encode()
     return rezipped(docx(), {"docProps/app.xml": (app, deflated(app))})
-
-
-def odt_xml(*paragraphs):
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        "<office:body><office:text>"
-        + "".join(f"<text:p>{paragraph}</text:p>" for paragraph in paragraphs)
-        + "</office:text></office:body></office:document-content>"
-    )
 
 
 def pdf_with_page(width=200, height=100_000):
