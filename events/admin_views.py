@@ -11,7 +11,8 @@ from django.views.defaults import permission_denied
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import cfp, documents, proceedings
+from . import documents, proceedings
+from .domain import proposal as proposals
 from .models import EVENT_TIMEZONE, ConferencePage, Proposal, Registration
 
 
@@ -58,7 +59,7 @@ class ProposalDecisionForm(forms.Form):
     def __init__(self, *args, proposal, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the sessions whose page the decider may edit: a leader's own section's sessions.
-        self.fields["session"].queryset = cfp.sessions_for(proposal, user)
+        self.fields["session"].queryset = proposals.sessions_for(proposal, user)
         self.fields["session"].label_from_instance = lambda session: session.title
 
     def clean(self):
@@ -82,7 +83,7 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
         self.proposal = get_object_or_404(
             Proposal.objects.select_related("conference", "section", "library"), pk=pk
         )
-        if not cfp.can_decide(request.user, self.proposal):
+        if not proposals.can_decide(request.user, self.proposal):
             raise PermissionDenied
         return super().dispatch(request, pk)
 
@@ -96,7 +97,7 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             if data["decision"] == "accept":
-                proposal = cfp.accept(
+                proposal = proposals.accept(
                     self.proposal, self.request.user, data["session"], data["message"]
                 )
                 if proposal.talk_id:
@@ -113,7 +114,7 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
                         % {"session": data["session"].title},
                     )
             else:
-                cfp.reject(self.proposal, self.request.user, data["message"])
+                proposals.reject(self.proposal, self.request.user, data["message"])
                 messages.success(self.request, _("The proposal is declined."))
         except ValidationError as error:
             form.add_error(None, error)
@@ -124,7 +125,7 @@ class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
 def proposal_file(request, pk):
     """The proposal's file, for those who may decide on it; never through a public URL."""
     proposal = get_object_or_404(Proposal, pk=pk)
-    if not cfp.can_decide(request.user, proposal) or not proposal.file:
+    if not proposals.can_decide(request.user, proposal) or not proposal.file:
         raise Http404
     return FileResponse(
         proposal.file.open("rb"),

@@ -32,7 +32,7 @@ class ProposalRoutesMixin:
         return csrf_protect(self._proposal_form)(request)
 
     def _proposal_form(self, request):
-        from .cfp import submit
+        from .domain.proposal import submit
         from .forms import ProposalForm
 
         if request.method not in ("GET", "HEAD", "POST"):
@@ -73,7 +73,7 @@ class ProposalRoutesMixin:
         return csrf_protect(self._proposal_status)(request, token)
 
     def _proposal_status(self, request, token):
-        from .cfp import withdraw
+        from .domain.proposal import withdraw
         from .models import Proposal
         from .retention import erase_proposal
 

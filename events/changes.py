@@ -40,7 +40,7 @@ def record(session):
         old_room=before.room,
         new_room=session.room,
     )
-    from .tasks import send_programme_change
+    from .tasks import send_programme_change  # noqa: PLC0415 — tasks import this module
 
     enqueue_on_commit(send_programme_change, change_id=change.pk)
     return change

@@ -1,6 +1,7 @@
-"""Registration e-mails: templated Russian messages, plain text with an HTML alternative, each
-with the registrant's private link. Names are escaped in the HTML part; the subject carries only
-the conference's title, never what a registrant typed."""
+"""The events app's e-mails — to registrants, to proposals' authors, about programme changes:
+templated Russian messages, plain text with an HTML alternative, each with the person's private
+link. Names are escaped in the HTML part; the subject carries only the conference's title, never
+what a person typed."""
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -17,6 +18,12 @@ SUBJECTS = {
     "cancelled": _("Registration cancelled: %(conference)s"),
     "rejected": _("Registration declined: %(conference)s"),
     "reminder": _("Your registration: %(conference)s"),
+}
+
+PROPOSAL_SUBJECTS = {
+    "received": _("Your report proposal is received: %(conference)s"),
+    "accepted": _("Your report is accepted: %(conference)s"),
+    "rejected": _("Your report proposal is declined: %(conference)s"),
 }
 
 PROGRAMME_CHANGE_SUBJECT = _("The programme has changed: %(conference)s")
@@ -46,3 +53,15 @@ def build_registration_email(registration, kind):
 def send_registration_email(registration, kind):
     build_registration_email(registration, kind).send()
     type(registration).objects.filter(pk=registration.pk).update(last_emailed_at=timezone.now())
+
+
+def build_proposal_email(proposal, kind):
+    conference = proposal.conference
+    context = {
+        "proposal": proposal,
+        "conference": conference,
+        "kind": kind,
+        "link": conference.get_full_url()
+        + conference.reverse_subpage("proposal_status", args=[proposal.token]),
+    }
+    return build_email(proposal.email, PROPOSAL_SUBJECTS[kind], "events/emails/proposal", context)

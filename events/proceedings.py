@@ -51,7 +51,7 @@ def render_proceedings(conference):
 def request_build(conference):
     """Queue a (re)build: mark the page pending and send the task once the mark is committed,
     so that a broker outage leaves a pending page for the sweeper instead of a lost request."""
-    from .tasks import build_proceedings
+    from .tasks import build_proceedings  # noqa: PLC0415 — tasks import this module
 
     ConferencePage.objects.filter(pk=conference.pk).update(
         proceedings_status=Status.PENDING,

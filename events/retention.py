@@ -12,6 +12,8 @@ from kuzbib_site.base.privacy import ERASED_NAME, erased_email
 from kuzbib_site.base.retention import RetentionPolicy
 from kuzbib_site.base.tokens import new_token
 
+from .domain.proposal import withdraw
+from .domain.registration import cancel
 from .models import Proposal, Registration
 
 
@@ -64,8 +66,6 @@ class ProposalPolicy(RetentionPolicy):
 def erase_registration(registration, now=None):
     """«Удалить мои данные» on the private page: an active registration is cancelled first (its
     place goes to the waitlist), then anonymised at once."""
-    from .registration import cancel
-
     if registration.is_active:
         cancel(registration, now)
     return retention.anonymise(registration, now)
@@ -74,8 +74,6 @@ def erase_registration(registration, now=None):
 def erase_proposal(proposal, now=None):
     """«Удалить мои данные»: a proposal under review is withdrawn first; an accepted one's talk
     stays on the programme (it is public and separate)."""
-    from .cfp import withdraw
-
-    if proposal.status == Proposal.Status.SUBMITTED:
+    if proposal.under_review:
         withdraw(proposal)
     return retention.anonymise(proposal, now)

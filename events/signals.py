@@ -1,11 +1,13 @@
 """Keep the calendar in step with the pages: publishing or unpublishing an event page updates its
 CalendarEntry rows (deleting the page deletes them through the foreign key). Publishing a
 session that moved or was cancelled also records a programme change, and publishing a session
-links accepted proposals to the talks that revision put in the programme (``cfp.link_talks``)."""
+links accepted proposals to the talks that revision put in the programme
+(``domain.proposal.link_talks``)."""
 
 from wagtail.signals import page_published, page_unpublished
 
-from . import cfp, changes
+from . import changes
+from .domain import proposal as proposals
 from .models import SectionSessionPage, sync_calendar
 
 
@@ -23,7 +25,9 @@ page_unpublished.connect(_sync, dispatch_uid="events_calendar_unpublished")
 
 
 def _link_talks(sender, instance, **kwargs):
-    cfp.link_talks(instance)  # accepted proposals whose talk this revision put in the programme
+    proposals.link_talks(
+        instance
+    )  # accepted proposals whose talk this revision put in the programme
 
 
 page_published.connect(_link_talks, sender=SectionSessionPage, dispatch_uid="events_cfp_talks")

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from kuzbib_site.base.queue import enqueue
 
-from . import proceedings
+from . import changes, emails, proceedings
+from .models import Proposal, Registration
 
 
 @shared_task(
@@ -45,9 +46,6 @@ def sweep():
 def send_registration_email(*, registration_id, kind):
     """Send one registration e-mail (confirmation, waitlist, promotion…); quietly nothing when
     the registration is gone."""
-    from . import emails
-    from .models import Registration
-
     registration = (
         Registration.objects.select_related("conference", "library")
         .filter(pk=registration_id, anonymised_at=None)  # erased: nobody left to write to
@@ -67,16 +65,13 @@ def send_registration_email(*, registration_id, kind):
     ignore_result=True,
 )
 def send_proposal_email(*, proposal_id, kind):
-    from . import cfp
-    from .models import Proposal
-
     proposal = (
         Proposal.objects.select_related("conference")
         .filter(pk=proposal_id, anonymised_at=None)  # erased: nobody left to write to
         .first()
     )
     if proposal is not None:
-        cfp.build_email(proposal, kind).send()
+        emails.build_proposal_email(proposal, kind).send()
 
 
 @shared_task(
@@ -88,6 +83,4 @@ def send_proposal_email(*, proposal_id, kind):
     ignore_result=True,
 )
 def send_programme_change(*, change_id):
-    from . import changes
-
     changes.notify(change_id)

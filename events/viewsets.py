@@ -1,6 +1,7 @@
 """The admin for registrations: a listing with filters, search and CSV/XLSX export, and
-actions — check-in, approve, reject, cancel — that go through the rules in
-``events/registration.py`` (so a cancellation promotes the waitlist and e-mails go out)."""
+actions — check-in, approve, reject, cancel — that go through the transitions in
+``events/domain/registration.py`` (so a cancellation promotes the waitlist and e-mails go out);
+and the listing of report proposals, each decided on its own page (``admin_views``)."""
 
 from urllib.parse import quote
 
@@ -20,46 +21,44 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from kuzbib_site.base.exports import SafeExportIndexView
 from kuzbib_site.base.permissions import PublicFormOnlyPolicy, WithoutChooserMixin
 
-from . import cfp
-from . import registration as rules
+from .domain import proposal as proposals
+from .domain import registration as registrations
 from .models import Proposal, Registration
 
 register_permission_policy(Registration, PublicFormOnlyPolicy(Registration))
 
 
-#: Admin actions: (label, which statuses allow it, what it does, success message).
+#: Admin actions: (label, whether it applies to a registration, what it does, success message).
 ACTIONS = {
     "check_in": (
         _("Mark attended"),
-        (Registration.Status.CONFIRMED,),
-        rules.check_in,
+        registrations.may_check_in,
+        registrations.check_in,
         _("«%(name)s» is marked as attended."),
     ),
     "approve": (
         _("Approve"),
-        (Registration.Status.PENDING_APPROVAL,),
-        rules.approve,
+        registrations.awaits_decision,
+        registrations.approve,
         _("The registration of «%(name)s» is approved."),
     ),
     "reject": (
         _("Reject"),
-        (Registration.Status.PENDING_APPROVAL,),
-        rules.reject,
+        registrations.awaits_decision,
+        registrations.reject,
         _("The registration of «%(name)s» is rejected."),
     ),
     "cancel": (
         _("Cancel registration"),
-        Registration.ACTIVE,
-        rules.cancel,
+        registrations.may_cancel,
+        registrations.cancel,
         _("The registration of «%(name)s» is cancelled."),
     ),
 }
 
 
 def action_allowed(registration, action):
-    if action == "check_in" and registration.attended:
-        return False
-    return registration.status in ACTIONS[action][1]
+    return ACTIONS[action][1](registration)
 
 
 class RegistrationIndexView(SafeExportIndexView):
@@ -155,7 +154,7 @@ class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = reverse(self.get_url_name("list"))
-        label, _statuses, function, message = ACTIONS[action]
+        label, _applies, function, message = ACTIONS[action]
         if request.method == "POST":
             if action_allowed(registration, action):
                 function(registration)
@@ -184,7 +183,7 @@ class ProposalPermissionPolicy(PublicFormOnlyPolicy):
     def user_has_permission(self, user, action):
         if action == "view":
             return user.has_perm("wagtailadmin.access_admin") and (
-                super().user_has_permission(user, "view") or cfp.decidable_by(user).exists()
+                super().user_has_permission(user, "view") or proposals.decidable_by(user).exists()
             )
         return super().user_has_permission(user, action)
 
@@ -194,7 +193,7 @@ register_permission_policy(Proposal, ProposalPermissionPolicy(Proposal))
 
 class ProposalIndexView(SafeExportIndexView):
     def get_base_queryset(self):
-        return cfp.decidable_by(self.request.user, super().get_base_queryset())
+        return proposals.decidable_by(self.request.user, super().get_base_queryset())
 
     def get_list_more_buttons(self, instance):
         return [

@@ -1,4 +1,5 @@
-"""Call for papers: report proposals to a conference's sections, and the decisions on them.
+"""Call for papers: report proposals to a conference's sections, and the decisions on them (the
+transitions live in ``events/domain/proposal.py``).
 
 A proposal is accepted or rejected by an editor or by the leader of its section; an accepted one
 becomes a talk in a session of the programme. Proposers follow their proposal through a private
@@ -32,6 +33,12 @@ class Proposal(Applicant):
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
+
+        @classmethod
+        def under_review(cls):
+            """Statuses in which a decider may still accept or decline it, and its author
+            withdraw it."""
+            return frozenset({cls.SUBMITTED})
 
     conference = models.ForeignKey(
         ConferencePage,
@@ -96,3 +103,7 @@ class Proposal(Applicant):
 
     def __str__(self):
         return self.title
+
+    @property
+    def under_review(self):
+        return self.status in self.Status.under_review()

@@ -1,8 +1,8 @@
 """Conference registration: who comes, in which role, to which sessions, and where they stand —
 confirmed, on the waitlist, awaiting an editor's approval, cancelled or rejected.
 
-The rules (capacity, waitlist, promotion) live in ``events/registration.py``; these models only
-hold the state. A registrant manages their registration through a private link carrying
+The rules (capacity, waitlist, promotion) live in ``events/domain/registration.py``; these
+models only hold the state. A registrant manages their registration through a private link carrying
 ``token``; personal data is never shown on a public page.
 """
 
@@ -29,8 +29,11 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         REJECTED = "rejected", _("rejected")
 
-    #: Statuses that hold or wait for a place; an e-mail may have one of these per conference.
-    ACTIVE = (Status.PENDING_APPROVAL, Status.CONFIRMED, Status.WAITLISTED)
+        @classmethod
+        def active(cls):
+            """Statuses that hold or wait for a place; an e-mail may have one of these per
+            conference."""
+            return frozenset({cls.PENDING_APPROVAL, cls.CONFIRMED, cls.WAITLISTED})
 
     conference = models.ForeignKey(
         ConferencePage,
@@ -131,7 +134,7 @@ class Registration(models.Model):
 
     @property
     def is_active(self):
-        return self.status in self.ACTIVE
+        return self.status in self.Status.active()
 
     def private_url(self, request=None):
         """The registrant's private page: status and cancellation."""

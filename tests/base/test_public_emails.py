@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contests import submission
 from contests.models import Entry
-from events import cfp, emails
+from events import emails
 from events.models import Proposal, Registration
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
@@ -88,8 +88,8 @@ def test_proposal_e_mails(client, conference_tree, django_capture_on_commit_call
     assert_opens_with_our_words(received)
     assert SPAM in received.body
     proposal = Proposal.objects.get()
-    for kind in cfp.SUBJECTS:
-        assert_opens_with_our_words(cfp.build_email(proposal, kind))
+    for kind in emails.PROPOSAL_SUBJECTS:
+        assert_opens_with_our_words(emails.build_proposal_email(proposal, kind))
 
 
 def test_contest_e_mails(client, contest, django_capture_on_commit_callbacks):

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from events import registration as rules
+from events.domain import registration as rules
 from events.models import SessionSeat
 from tests.factories.events import RegistrationFactory
 

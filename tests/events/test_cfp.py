@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from events import cfp
+from events.domain import proposal as proposals
 from events.models import Proposal, Talk
 from tests.factories import LibraryFactory
 from tests.factories import files as sample
@@ -204,9 +204,9 @@ def test_leader_cannot_decide_another_sections_proposal(client, open_cfp, leader
     client.force_login(leader)
     assert client.get(f"/admin/events/proposals/{proposal.pk}/decide/").status_code in {302, 403}
     assert client.get(f"/admin/events/proposals/{proposal.pk}/file/").status_code == 404
-    assert list(cfp.decidable_by(leader)) == []
+    assert list(proposals.decidable_by(leader)) == []
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the plain function
-        cfp.reject(proposal, leader, "нет")
+        proposals.reject(proposal, leader, "нет")
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from events import cfp
+from events.domain import proposal as proposals
 from events.models import Proposal, SectionSessionPage, Talk
 from tests.factories import LibraryFactory, SectionSessionPageFactory
 from tests.factories.events import at, open_cfp, section_leader
@@ -70,7 +70,7 @@ def test_leader_cannot_put_a_talk_into_the_plenary_or_another_section(client, tr
         response = client.post(decide_url(proposal), {"decision": "accept", "session": session.pk})
         assert response.status_code == 200 and response.context["form"].errors["session"]
         with pytest.raises(ValidationError):
-            cfp.accept(proposal, leader, session)
+            proposals.accept(proposal, leader, session)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED and proposal.talk is None
     assert not Talk.objects.filter(title=TITLE).exists()
@@ -142,7 +142,7 @@ def test_someone_elses_draft_is_not_published_with_the_talk(
     session.save_revision()
     proposal = make_proposal(tree)
     with django_capture_on_commit_callbacks(execute=True):
-        cfp.accept(proposal, leader, session)
+        proposals.accept(proposal, leader, session)
     session.refresh_from_db()
     assert session.room != "Ауд. 999 (черновик)"  # the live page keeps its room
     draft = session.get_latest_revision_as_object()
@@ -160,11 +160,11 @@ def test_nobody_decides_their_own_proposal(client, tree, leader, email):
         decide_url(own), {"decision": "accept", "session": tree["sessions"][0].pk}
     )
     assert response.status_code != 200
-    assert list(cfp.decidable_by(leader)) == [other]
+    assert list(proposals.decidable_by(leader)) == [other]
     with pytest.raises(PermissionDenied):
-        cfp.accept(own, leader, tree["sessions"][0])
+        proposals.accept(own, leader, tree["sessions"][0])
     with pytest.raises(PermissionDenied):
-        cfp.reject(own, leader, "нет")
+        proposals.reject(own, leader, "нет")
     own.refresh_from_db()
     assert own.status == Proposal.Status.SUBMITTED
     listing = client.get("/admin/snippets/events/proposal/").content.decode()

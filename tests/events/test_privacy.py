@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from events import registration as rules
+from events.domain import registration as rules
 from events.forms import ProposalForm, RegistrationForm
 from events.models import ConferencePage, Proposal, Registration
 from kuzbib_site.base.privacy import consent_version

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from events import changes
-from events import registration as rules
+from events.domain import registration as rules
 from events.models import ProgrammeChange
 from tests.factories.events import RegistrationFactory
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from events import registration as rules
+from events.domain import registration as rules
 from events.forms import RegistrationForm
 from events.models import Registration, SessionSeat
 from tests.factories import LibraryFactory

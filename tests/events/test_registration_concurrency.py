@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection
 
-from events import registration as rules
+from events.domain import registration as rules
 from events.models import Registration
 from tests.factories.events import RegistrationFactory, open_registration
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.html import escape
 
-from events import registration as rules
+from events.domain import registration as rules
 from events.models import Registration
 from tests.factories.events import open_registration
 

@@ -149,7 +149,7 @@ class ResolutionItemFactory(factory.django.DjangoModelFactory):
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
     """A registration made directly, bypassing the capacity rules; tests of the rules go
-    through ``events.registration.register``."""
+    through ``events.domain.registration.register``."""
 
     class Meta:
         model = "events.Registration"

@@ -1,6 +1,6 @@
-"""Conference registration rules, free of HTTP and Celery: registering, cancelling, approving
-and rejecting, with capacity and waitlists for the conference and for sessions with a capacity
-of their own.
+"""The life cycle of a conference registration, free of HTTP: registering, cancelling, approving
+and rejecting, checking in, starring sessions, with capacity and waitlists for the conference and
+for sessions with a capacity of their own. Nothing else assigns a registration's status.
 
 Every change runs in one transaction that first locks the conference row, so concurrent
 registrations for the last places queue up behind each other and never overbook: the count of
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.queue import enqueue_on_commit
 
-from .models import ConferencePage, Registration, SectionSessionPage, SessionSeat
+from ..models import ConferencePage, Registration, SectionSessionPage, SessionSeat
+from ..tasks import send_registration_email
 
 #: How often a transaction that found SQLite locked is tried again.
 LOCK_RETRIES = 30
@@ -67,6 +68,11 @@ class State:
     FULL = "full"  # open, new registrants go on the waitlist
     CLOSED = "closed"
 
+    @classmethod
+    def taking(cls):
+        """States in which the form takes registrations."""
+        return frozenset({cls.OPEN, cls.FULL})
+
 
 def closes_at(conference):
     return conference.registration_closes or conference.start
@@ -91,7 +97,21 @@ def registration_state(conference, now=None, confirmed=None):
 
 
 def is_open(state):
-    return state in (State.OPEN, State.FULL)
+    """Registration takes new registrants (on the waitlist when full)."""
+    return state in State.taking()
+
+
+def awaits_decision(registration):
+    """An editor may approve or reject it."""
+    return registration.status == Registration.Status.PENDING_APPROVAL
+
+
+def may_cancel(registration):
+    return registration.status in Registration.Status.active()
+
+
+def may_check_in(registration):
+    return registration.status == Registration.Status.CONFIRMED and not registration.attended
 
 
 def confirmed_count(conference):
@@ -142,8 +162,6 @@ def _locked(conference_pk, work):
 
 
 def _send(registration, kind):
-    from .tasks import send_registration_email
-
     enqueue_on_commit(send_registration_email, registration_id=registration.pk, kind=kind)
 
 
@@ -291,7 +309,7 @@ def cancel(registration, now=None):
 
     def work(conference):
         current = Registration.objects.select_for_update().get(pk=registration.pk)
-        if not current.is_active:
+        if not may_cancel(current):
             return []
         was_confirmed = current.status == Registration.Status.CONFIRMED
         current.status = Registration.Status.CANCELLED
@@ -315,7 +333,7 @@ def approve(registration):
 
     def work(conference):
         current = Registration.objects.select_for_update().get(pk=registration.pk)
-        if current.status != Registration.Status.PENDING_APPROVAL:
+        if not awaits_decision(current):
             return current
         if _has_room(conference):
             current.status = Registration.Status.CONFIRMED
@@ -336,7 +354,7 @@ def reject(registration):
 
     def work(conference):
         current = Registration.objects.select_for_update().get(pk=registration.pk)
-        if current.status != Registration.Status.PENDING_APPROVAL:
+        if not awaits_decision(current):
             return current
         current.status = Registration.Status.REJECTED
         current.save(update_fields=["status"])

@@ -1,4 +1,5 @@
-"""Call for papers: when it is open, submitting a proposal, and deciding on it.
+"""The life cycle of a report proposal: submitted through the call for papers, then accepted or
+declined by a decider, or withdrawn by its author. Free of HTTP.
 
 An editor who may edit the conference page, or the leader of the proposal's section (a user who
 may edit that section's page), accepts or rejects it — never their own proposal (one made with
@@ -13,21 +14,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from kuzbib_site.base.models import Person
 from kuzbib_site.base.queue import enqueue_on_commit
 
-from . import emails
-from .models import Proposal, SectionSessionPage, Talk
-
-SUBJECTS = {
-    "received": gettext_lazy("Your report proposal is received: %(conference)s"),
-    "accepted": gettext_lazy("Your report is accepted: %(conference)s"),
-    "rejected": gettext_lazy("Your report proposal is declined: %(conference)s"),
-}
+from ..models import Proposal, SectionSessionPage, Talk
+from ..tasks import send_proposal_email
 
 
 def is_own(user, proposal):
@@ -81,7 +75,7 @@ def accept(proposal, user, session, message=""):
         raise PermissionDenied
     if proposal.status == Proposal.Status.ACCEPTED:
         return proposal  # a second click changes nothing
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if proposal.status not in Proposal.Status.under_review():
         raise ValidationError(_("Only a proposal under review can be accepted."))
     if session.get_parent().pk != proposal.conference_id:
         raise ValidationError(_("Choose a session of this proposal's conference."))
@@ -163,17 +157,21 @@ def reject(proposal, user, message=""):
         raise PermissionDenied
     if proposal.status == Proposal.Status.REJECTED:
         return proposal
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if proposal.status not in Proposal.Status.under_review():
         raise ValidationError(_("Only a proposal under review can be declined."))
     _decide(proposal, user, Proposal.Status.REJECTED, message)
     return proposal
 
 
 def withdraw(proposal):
+    """The author withdraws a proposal still under review; True if it was. Once decided, a
+    proposal stays as decided."""
     with transaction.atomic():
-        updated = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.SUBMITTED).update(
-            status=Proposal.Status.WITHDRAWN
-        )
+        updated = Proposal.objects.filter(
+            pk=proposal.pk, status__in=Proposal.Status.under_review()
+        ).update(status=Proposal.Status.WITHDRAWN)
+    if updated:
+        proposal.status = Proposal.Status.WITHDRAWN
     return bool(updated)
 
 
@@ -197,18 +195,4 @@ def sessions_for(proposal, user=None):
 
 
 def _send_later(proposal, kind):
-    from .tasks import send_proposal_email
-
     enqueue_on_commit(send_proposal_email, proposal_id=proposal.pk, kind=kind)
-
-
-def build_email(proposal, kind):
-    conference = proposal.conference
-    context = {
-        "proposal": proposal,
-        "conference": conference,
-        "kind": kind,
-        "link": conference.get_full_url()
-        + conference.reverse_subpage("proposal_status", args=[proposal.token]),
-    }
-    return emails.build_email(proposal.email, SUBJECTS[kind], "events/emails/proposal", context)
