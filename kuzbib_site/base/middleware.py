@@ -1,8 +1,9 @@
 """Middleware of the base app."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from .conf import setting
 
 
 class RequestSizeLimitMiddleware:
@@ -15,7 +16,7 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.KUZBIB_BASE.get("MAX_REQUEST_BYTES")
+        limit = setting("MAX_REQUEST_BYTES")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

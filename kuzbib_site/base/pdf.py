@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.template.loader import render_to_string
 
 
@@ -15,12 +16,12 @@ def render_pdf(template_name, context, request=None, allow_private_media=False):
     """Render a template to PDF bytes. Nothing is fetched from the network, and files only from
     the static and public media directories (see ``pdf_url_fetcher``); private media only when
     the caller says so with ``allow_private_media`` (no template needs it today)."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and only PDF work needs it
+    from weasyprint import HTML  # noqa: PLC0415 — loading Pango takes a second; only PDF work needs it
 
     html = render_to_string(template_name, context, request=request)
     return HTML(
         string=html,
-        base_url=str(settings.BASE_DIR),
+        base_url=str(getattr(settings, "BASE_DIR", Path.cwd())),
         url_fetcher=pdf_url_fetcher(allow_private_media=allow_private_media),
     ).write_pdf()
 
@@ -30,8 +31,6 @@ def readable_roots(allow_private_media=False):
     directory the staticfiles finders know (apps' ``static/``, STATICFILES_DIRS) and MEDIA_ROOT.
     PRIVATE_MEDIA_ROOT is left out unless asked for, and excluded even when it lies inside
     MEDIA_ROOT."""
-    from django.contrib.staticfiles.finders import get_finders
-
     roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT]
     for finder in get_finders():
         for storage in getattr(finder, "storages", {}).values():
@@ -69,7 +68,7 @@ def local_file_path(url, allow_private_media=False):
 def pdf_url_fetcher(allow_private_media=False):
     """A WeasyPrint URL fetcher for our PDFs: ``data:`` URLs, and ``file:`` URLs that
     ``local_file_path`` allows; nothing else (no network at all)."""
-    from weasyprint.urls import URLFetcher, path2url
+    from weasyprint.urls import URLFetcher, path2url  # noqa: PLC0415 — as in render_pdf
 
     class LocalURLFetcher(URLFetcher):
         """Static and public media files and data: URLs only: text in a page cannot make the

@@ -6,10 +6,11 @@ The retention job itself lives in ``retention``."""
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+
+from .conf import setting
 
 #: What an anonymised record's name becomes: stored data in the site's language, not a message.
 ERASED_NAME = "Удалено"
@@ -52,7 +53,7 @@ def link_expires_at(event_end, created_at=None):
     """When a private link stops working: a configurable number of days after its event ends.
     The clock starts at the record's creation instead when that is later (a record made after
     its event, e.g. imported or demo data), so no link dies before it has lived that long."""
-    days = settings.KUZBIB_BASE["PRIVATE_LINK_DAYS_AFTER_END"]
+    days = setting("PRIVATE_LINK_DAYS_AFTER_END")
     start = max(event_end, created_at) if created_at else event_end
     return start + datetime.timedelta(days=days)
 

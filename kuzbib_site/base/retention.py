@@ -10,11 +10,12 @@ is marked ``anonymised_at``, so running the job twice changes nothing."""
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.functions import Greatest
 from django.utils import timezone
+
+from .conf import setting
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class RetentionPolicy:
 
     @property
     def days(self):
-        return int(settings.KUZBIB_BASE["RETENTION"][self.key])
+        return int(setting("RETENTION")[self.key])
 
     def pending(self):
         """Records not yet anonymised."""

@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import retention
 from .queue import enqueue
+from .tasks import retention as retention_task
 
 
 def allowed_keys(user):
@@ -41,8 +42,6 @@ class RetentionReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request):
         # A Celery task, not this request: thousands of records may be due at once.
-        from .tasks import retention as retention_task
-
         if enqueue(retention_task, keys=allowed_keys(request.user)):
             messages.success(
                 request,

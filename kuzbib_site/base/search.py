@@ -10,9 +10,10 @@ import unicodedata
 from functools import lru_cache
 
 import pymorphy3
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .conf import setting
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -29,7 +30,7 @@ def clean_query(raw):
         " " if unicodedata.category(char).startswith("C") else char for char in raw or ""
     )
     text = " ".join(text.split())
-    limit = settings.KUZBIB_BASE["SEARCH_QUERY_MAX_LENGTH"]
+    limit = setting("SEARCH_QUERY_MAX_LENGTH")
     if len(text) > limit:
         return text[:limit].rsplit(" ", 1)[0] or text[:limit], True
     return text, False

@@ -21,12 +21,13 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
+
+from .conf import setting
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ MESSAGE = _(
 
 
 def _config():
-    return settings.KUZBIB_BASE.get("THROTTLE", {})
+    return setting("THROTTLE")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 from wagtail.search.utils import parse_query_string
 
+from .conf import setting
 from .models import WorkerHeartbeat
 from .search import clean_query, highlight
 
@@ -29,7 +30,7 @@ def search(request):
         if site:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         results = pages.search(parsed)
-        paginator = Paginator(results, settings.KUZBIB_BASE["SEARCH_RESULTS_PER_PAGE"])
+        paginator = Paginator(results, setting("SEARCH_RESULTS_PER_PAGE"))
         results_page = paginator.get_page(request.GET.get("page"))
         specific = Page.objects.filter(pk__in=[page.pk for page in results_page]).specific()
         by_pk = {page.pk: page for page in specific}
@@ -109,7 +110,7 @@ def low_vision(request):
     ):
         target = "/"
     response = HttpResponseRedirect(target)
-    cookie = settings.KUZBIB_BASE["LOW_VISION_COOKIE"]
+    cookie = setting("LOW_VISION_COOKIE")
     if enable:
         response.set_cookie(
             cookie, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()

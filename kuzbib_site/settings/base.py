@@ -336,15 +336,12 @@ def _throttle_limits(form, ip, email):
     return {"ip": env_int(f"{prefix}_IP", ip), "email": env_int(f"{prefix}_EMAIL", email)}
 
 
+# The core's settings that this site takes from the environment; the rest keep the defaults in
+# kuzbib_site/base/conf.py.
 KUZBIB_BASE = {
-    "SEARCH_RESULTS_PER_PAGE": 10,
-    "SEARCH_QUERY_MAX_LENGTH": 200,
-    "LIBRARIES_PER_PAGE": 200,
-    "LOW_VISION_COOKIE": "kuzbib_low_vision",
     # The archive guard (kuzbib_site/base/uploads.py) for every uploaded ZIP-based file (DOCX,
     # PPTX, ODT, XLSX): real bytes inflated, not the sizes the archive declares.
     "ARCHIVE": {
-        "MAX_MEMBERS": 5000,
         "MAX_UNPACKED_BYTES": int(os.environ.get("KUZBIB_ARCHIVE_MAX_UNPACKED_MB", "100")) * 2**20,
         "MAX_RATIO": int(os.environ.get("KUZBIB_ARCHIVE_MAX_RATIO", "100")),
         "MAX_XML_BYTES": int(os.environ.get("KUZBIB_ARCHIVE_MAX_XML_MB", "25")) * 2**20,

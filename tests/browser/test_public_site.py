@@ -12,8 +12,8 @@ import re
 
 import pytest
 import wagtail_factories
-from django.conf import settings as django_settings
 
+from kuzbib_site.base.conf import setting
 from tests.factories import LibraryFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.browser
@@ -217,7 +217,7 @@ def about_with_image(site_tree, settings, tmp_path):
 
 
 def cookie_value(context):
-    name = django_settings.KUZBIB_BASE["LOW_VISION_COOKIE"]
+    name = setting("LOW_VISION_COOKIE")
     return {cookie["name"]: cookie["value"] for cookie in context.cookies()}.get(name)
 
 
