@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from . import builds
+from . import retention as engine
 from .models import WorkerHeartbeat
 
 
@@ -20,6 +22,12 @@ def heartbeat(name="celery"):
 def retention(*, keys=None):
     """Run by beat once a day (and from the admin's report, for the kinds ``keys`` a user may
     run): anonymise personal data past its retention period."""
-    from . import retention as engine
-
     engine.run(keys=keys)
+
+
+@shared_task(name="kuzbib.base.sweep_builds", ignore_result=True)
+def sweep_builds():
+    """Run by beat: background builds of every app whose message was lost or whose worker died
+    are sent again, those asked for too long ago fail, old ones are deleted with their files
+    (``builds.sweep``)."""
+    builds.sweep(timezone.now())

@@ -168,6 +168,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Novokuznetsk"
 CELERY_BEAT_SCHEDULE = {
     "kuzbib.base.heartbeat": {"task": "kuzbib.base.heartbeat", "schedule": 60.0},
+    # Background builds of every app (kuzbib_site/base/builds.py): lost, dead, too old, expired.
+    "kuzbib.base.sweep_builds": {"task": "kuzbib.base.sweep_builds", "schedule": 120.0},
     "kuzbib.events.sweep": {"task": "kuzbib.events.sweep", "schedule": 300.0},
     "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
     # Anonymises personal data past its retention period, once a day.
