@@ -5,8 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from kuzbib_site.base import views
 from kuzbib_site.base.password_reset import ThrottledPasswordResetView
+from kuzbib_site.home import views
 
 urlpatterns = [
     # Wagtail's password reset behind the throttle; its other steps stay Wagtail's own.
@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("low-vision/", views.low_vision, name="low_vision"),
+    path("", include("kuzbib_site.base.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -1,100 +1,10 @@
-from urllib.parse import urlencode
+"""The core's public view: the low-vision switch (the blocks and the layout read its cookie)."""
 
-import redis
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
-from wagtail.search.utils import parse_query_string
 
 from .conf import setting
-from .models import WorkerHeartbeat
-from .search import clean_query, highlight
-
-
-@require_GET
-def search(request):
-    """Site search over every live, public page: one indexed queryset, Russian word forms on
-    PostgreSQL, highlighted titles and excerpts, paginated."""
-    query, truncated = clean_query(request.GET.get("q", ""))
-    results_page = None
-    if query:
-        filters, parsed = parse_query_string(query, operator="and")
-        site = Site.find_for_request(request)
-        pages = Page.objects.live().public()
-        if site:
-            pages = pages.descendant_of(site.root_page, inclusive=True)
-        results = pages.search(parsed)
-        paginator = Paginator(results, setting("SEARCH_RESULTS_PER_PAGE"))
-        results_page = paginator.get_page(request.GET.get("page"))
-        specific = Page.objects.filter(pk__in=[page.pk for page in results_page]).specific()
-        by_pk = {page.pk: page for page in specific}
-        results_page.hits = [
-            {
-                "page": by_pk[page.pk],
-                "title": highlight(by_pk[page.pk].title, query),
-                "excerpt": highlight(_excerpt_source(by_pk[page.pk]), query, width=300),
-            }
-            for page in results_page
-            if page.pk in by_pk
-        ]
-    return render(
-        request,
-        "base/search.html",
-        {
-            "search_query": query,
-            "truncated": truncated,
-            "results": results_page,
-            "query_prefix": urlencode({"q": query}) + "&",
-        },
-    )
-
-
-def _excerpt_source(page):
-    text = page.search_description
-    excerpt = getattr(page, "search_excerpt_text", None)
-    if callable(excerpt):
-        text = f"{text} {excerpt()}".strip()
-    return text
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """For load balancers and monitoring: 200 when the database (and Redis, when configured)
-    answer, 503 otherwise. Reports when a worker last ran the heartbeat task."""
-    checks, healthy = {}, True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-        heartbeat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-        checks["worker_last_seen"] = heartbeat.seen_at.isoformat() if heartbeat else None
-    except DatabaseError:
-        checks["database"] = "error"
-        healthy = False
-    if settings.REDIS_URL:
-        try:
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-            client.ping()
-            checks["redis"] = "ok"
-        except redis.RedisError:
-            checks["redis"] = "error"
-            healthy = False
-    else:
-        checks["redis"] = "not configured"
-    checks["status"] = "ok" if healthy else "error"
-    return JsonResponse(checks, status=200 if healthy else 503)
-
-
-@require_GET
-def robots_txt(request):
-    return render(request, "base/robots.txt", content_type="text/plain; charset=utf-8")
 
 
 @require_GET
