@@ -109,7 +109,7 @@ class EventMixin(LocalTimesMixin, models.Model):
     def ics(self, request):
         """«Добавить в календарь»: this event as an .ics file."""
         from ..calendar import build_calendar
-        from ..views import ics_response
+        from ..views.calendar import ics_response
 
         content = build_calendar(self.ical_events(request), self.title)
         return ics_response(content, f"{self.event_kind}-{self.pk}.ics")

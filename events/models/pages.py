@@ -27,9 +27,9 @@ from wagtail.search import index
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Person
 
-from ..cfp_views import ProposalRoutesMixin
 from ..panels import ProceedingsPanel
-from ..registration_views import RegistrationRoutesMixin
+from ..views.proposal import ProposalRoutesMixin
+from ..views.registration import RegistrationRoutesMixin
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus
 
 RICH = ["bold", "italic", "link", "ol", "ul"]
@@ -97,7 +97,7 @@ class EventIndexPage(RoutablePageMixin, Page):
     def ics_feed(self, request):
         """Every event, past and future, as one subscribable calendar."""
         from ..calendar import build_calendar, entry_ical_event
-        from ..views import ics_response
+        from ..views.calendar import ics_response
 
         entries = CalendarEntry.objects.select_related("page")
         content = build_calendar(

@@ -32,8 +32,8 @@ class ProposalRoutesMixin:
         return csrf_protect(self._proposal_form)(request)
 
     def _proposal_form(self, request):
-        from .domain.proposal import submit
-        from .forms import ProposalForm
+        from ..domain.proposal import submit
+        from ..forms import ProposalForm
 
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
@@ -73,9 +73,9 @@ class ProposalRoutesMixin:
         return csrf_protect(self._proposal_status)(request, token)
 
     def _proposal_status(self, request, token):
-        from .domain.proposal import withdraw
-        from .models import Proposal
-        from .retention import erase_proposal
+        from ..domain.proposal import withdraw
+        from ..models import Proposal
+        from ..retention import erase_proposal
 
         proposal = (
             Proposal.objects.select_related("section", "talk__session")

@@ -21,7 +21,7 @@ class RegistrationRoutesMixin:
     @cached_property
     def registration_info(self):
         """What the conference page says about registration: state, dates and the link."""
-        from .domain.registration import State, closes_at, registration_state
+        from ..domain.registration import State, closes_at, registration_state
 
         state = registration_state(self)
         return {
@@ -47,7 +47,7 @@ class RegistrationRoutesMixin:
     def _private_registration(self, token):
         """The registration behind a private link of this conference, or None when the link is
         unknown, erased or expired (a configurable time after the conference ends)."""
-        from .domain.registration import find_by_token
+        from ..domain.registration import find_by_token
 
         registration = find_by_token(token)
         if (
@@ -67,8 +67,8 @@ class RegistrationRoutesMixin:
         return csrf_protect(self._registration_form)(request)
 
     def _registration_form(self, request):
-        from .domain.registration import AlreadyRegistered, RegistrationClosed, register
-        from .forms import RegistrationForm
+        from ..domain.registration import AlreadyRegistered, RegistrationClosed, register
+        from ..forms import RegistrationForm
 
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
@@ -121,9 +121,9 @@ class RegistrationRoutesMixin:
         return csrf_protect(self._registration_status)(request, token)
 
     def _registration_status(self, request, token):
-        from .domain.registration import cancel, star, unstar
-        from .models import SectionSessionPage, SessionSeat
-        from .retention import erase_registration
+        from ..domain.registration import cancel, star, unstar
+        from ..models import SectionSessionPage, SessionSeat
+        from ..retention import erase_registration
 
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
@@ -166,7 +166,7 @@ class RegistrationRoutesMixin:
         )
 
     def _own_session(self, value):
-        from .models import SectionSessionPage
+        from ..models import SectionSessionPage
 
         if not value.isdigit():
             return None
@@ -176,9 +176,9 @@ class RegistrationRoutesMixin:
     def registration_agenda(self, request, token):
         """The registrant's own agenda as a private calendar: the conference and the sessions
         they starred. The link is as private as the status page's."""
-        from .calendar import build_calendar, page_ical_events
-        from .domain.registration import agenda
-        from .views import ics_response
+        from ..calendar import build_calendar, page_ical_events
+        from ..domain.registration import agenda
+        from .calendar import ics_response
 
         registration = self._private_registration(token)
         if registration is None:
