@@ -172,9 +172,9 @@ def fail(model, build_id, error, now=None):
 
 def run(build_id, model, work, *, retry_on=()):
     """Build ``model``'s row ``build_id`` with ``work(build)``, which returns ``(filename,
-    content)`` — bytes, or a file (an open spool, a ``File``) — to save in the build's ``file``,
-    or None when it stored its result elsewhere (a Wagtail document). Values it sets on the
-    build's ``result_fields`` are saved with the ready state.
+    content)`` — bytes, or a file (an open spool, a ``File``; closed once saved) — to save in the
+    build's ``file``, or None when it stored its result elsewhere (a Wagtail document). Values
+    it sets on the build's ``result_fields`` are saved with the ready state.
 
     Nothing happens (None is returned) when the build is gone, already running elsewhere or
     finished. A build asked for longer than ``give_up_after`` ago fails at once. An exception
@@ -201,7 +201,11 @@ def run(build_id, model, work, *, retry_on=()):
         result = work(build)
         if result is not None:
             filename, content = result
-            build.file.save(filename, _as_file(content, filename), save=False)
+            try:
+                build.file.save(filename, _as_file(content, filename), save=False)
+            finally:
+                if hasattr(content, "close"):
+                    content.close()
     except retry_on:
         _delete_stored(build)
         mine.update(status=Status.REQUESTED, started_at=None)

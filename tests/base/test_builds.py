@@ -310,6 +310,7 @@ def test_work_may_return_an_open_spool(tables):
     spool = io.BytesIO(b"PK zip bytes")
     finished = builds.run(build.pk, Job, lambda b: ("entries.zip", spool))
     assert Job.objects.get(pk=finished.pk).file.read() == b"PK zip bytes"
+    assert spool.closed
 
 
 def test_a_run_swept_back_into_the_queue_keeps_no_file(tables):
