@@ -19,9 +19,9 @@ A concrete build's task::
     def build_entries_archive(*, build_id):
         builds.run(build_id, EntriesArchive, archive.write, retry_on=(OSError,))
 
-Settings: ``KUZBIB_BASE["BUILDS"]`` over ``DEFAULTS``; a model may set its own ``stuck_after``,
-``running_timeout``, ``give_up_after`` and ``keep_for`` (a ``timedelta``, or a classmethod
-returning one, read at sweep time)."""
+Settings: ``KUZBIB_BASE["BUILDS"]`` (``conf.DEFAULTS``, in seconds); a model may set its own
+``stuck_after``, ``running_timeout``, ``give_up_after`` and ``keep_for`` (a ``timedelta``, or a
+classmethod returning one, read at sweep time)."""
 
 import datetime
 import logging
@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .conf import setting
 from .models import BackgroundBuild
 from .queue import enqueue, enqueue_on_commit
 
@@ -43,17 +44,6 @@ logger = logging.getLogger(__name__)
 
 Status = BackgroundBuild.Status
 
-DEFAULTS = {
-    # A queued build not started after this long: its message was lost; the sweeper sends it
-    # again (a request meanwhile starts a new build rather than wait for it).
-    "STUCK_AFTER_SECONDS": 15 * 60,
-    # A build «being built» for longer than this: its worker was killed; it is queued again.
-    # Longer than any build task's hard time limit.
-    "RUNNING_TIMEOUT_SECONDS": 2 * 3600,
-    # A build not finished this long after it was asked for fails (a file that can never be
-    # read would otherwise be retried for ever); the user may ask again.
-    "GIVE_UP_AFTER_SECONDS": 6 * 3600,
-}
 #: The longest error kept on a failed build: the first lines say what went wrong.
 ERROR_MAX_CHARS = 2000
 #: At most so many builds of a model are re-sent or deleted by one sweep.
@@ -61,17 +51,12 @@ SWEEP_BATCH = 100
 GAVE_UP = _("The file could not be prepared in time; ask for a new one.")
 
 
-def setting(name):
-    """``KUZBIB_BASE["BUILDS"][name]`` if the site sets it, else the default; read at call time."""
-    return getattr(settings, "KUZBIB_BASE", {}).get("BUILDS", {}).get(name, DEFAULTS[name])
-
-
 def _policy(model, attribute, default_setting=None):
     value = getattr(model, attribute, None)
     if callable(value):
         value = value()
     if value is None and default_setting:
-        value = datetime.timedelta(seconds=setting(default_setting))
+        value = datetime.timedelta(seconds=setting("BUILDS")[default_setting])
     return value
 
 
@@ -119,7 +104,7 @@ def request(model, **fields):
     sent once the row is committed. A queued build of the same owner (``model.build_owner``)
     asked for less than ``stuck_after`` ago is returned instead: two clicks share one build."""
     owner = {name: fields[name] for name in model.build_owner if name in fields}
-    stuck_after = _policy(model, "stuck_after", "STUCK_AFTER_SECONDS")
+    stuck_after = _policy(model, "stuck_after", "STUCK_AFTER")
     with transaction.atomic():
         if owner:
             _lock_owner(owner)
@@ -183,7 +168,7 @@ def run(build_id, model, work, *, retry_on=()):
     error, and never reaches Celery. Returns the build, ready or failed."""
     manager = model._default_manager
     now = timezone.now()
-    give_up_after = _policy(model, "give_up_after", "GIVE_UP_AFTER_SECONDS")
+    give_up_after = _policy(model, "give_up_after", "GIVE_UP_AFTER")
     too_old = manager.filter(
         pk=build_id, status=Status.REQUESTED, requested_at__lt=now - give_up_after
     )
@@ -238,7 +223,7 @@ def _gave_up(model):
 
 def stuck(model, now):
     """Ids of ``model``'s builds queued for longer than ``stuck_after``: their message was lost."""
-    stuck_after = _policy(model, "stuck_after", "STUCK_AFTER_SECONDS")
+    stuck_after = _policy(model, "stuck_after", "STUCK_AFTER")
     return list(
         model._default_manager.filter(status=Status.REQUESTED, requested_at__lt=now - stuck_after)
         .order_by("pk")
@@ -249,7 +234,7 @@ def stuck(model, now):
 def give_up(model, now):
     """Fail ``model``'s builds asked for longer than ``give_up_after`` ago and still unfinished;
     returns how many."""
-    give_up_after = _policy(model, "give_up_after", "GIVE_UP_AFTER_SECONDS")
+    give_up_after = _policy(model, "give_up_after", "GIVE_UP_AFTER")
     return model._default_manager.filter(
         status__in=Status.unfinished(), requested_at__lt=now - give_up_after
     ).update(status=Status.FAILED, error=_gave_up(model), finished_at=now)
@@ -258,7 +243,7 @@ def give_up(model, now):
 def requeue_dead(model, now):
     """Queue again ``model``'s builds «being built» for longer than ``running_timeout`` (their
     worker was killed); returns their ids."""
-    timeout = _policy(model, "running_timeout", "RUNNING_TIMEOUT_SECONDS")
+    timeout = _policy(model, "running_timeout", "RUNNING_TIMEOUT")
     dead = list(
         model._default_manager.filter(status=Status.RUNNING, started_at__lt=now - timeout)
         .order_by("pk")

@@ -57,6 +57,11 @@ DEFAULTS = {
     # (kuzbib_site.base.middleware.RequestSizeLimitMiddleware, if the site installs it); None: no
     # limit of ours (the web server's client_max_body_size still applies).
     "MAX_REQUEST_BYTES": None,
+    # Background builds of every app (kuzbib_site/base/builds.py), in seconds: a queued build not
+    # started after STUCK_AFTER is sent again; one being built for longer than RUNNING_TIMEOUT
+    # (more than any build task's hard time limit) is queued again; one not finished
+    # GIVE_UP_AFTER after it was asked for fails. A build model may set its own.
+    "BUILDS": {"STUCK_AFTER": 15 * 60, "RUNNING_TIMEOUT": 2 * 3600, "GIVE_UP_AFTER": 6 * 3600},
 }
 
 

@@ -210,7 +210,7 @@ def test_the_owners_row_is_locked_while_asking(tables):
 
 
 def test_stuck_after_comes_from_the_settings(tables, sent, settings):
-    settings.KUZBIB_BASE = {**settings.KUZBIB_BASE, "BUILDS": {"STUCK_AFTER_SECONDS": 60}}
+    settings.KUZBIB_BASE = {**settings.KUZBIB_BASE, "BUILDS": {"STUCK_AFTER": 60}}
     first = builds.request(Job, owner="contest-1")
     Job.objects.filter(pk=first.pk).update(requested_at=ago(seconds=61))
     assert builds.request(Job, owner="contest-1") != first
