@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from contests.models import Entry
 from kuzbib_site.base import routes
+from kuzbib_site.base.conf import setting
 from kuzbib_site.base.routes import GET, not_found, page_route, private_page, private_record
 from tests.factories.contests import ContestPageFactory, entry_data
 
@@ -166,8 +167,8 @@ def test_an_erased_entry_is_not_found(contest, entry):
 
 
 @pytest.mark.django_db
-def test_the_link_expires_a_configured_time_after_the_end(contest, entry, settings):
-    days = settings.KUZBIB_BASE["PRIVATE_LINK_DAYS_AFTER_END"]
+def test_the_link_expires_a_configured_time_after_the_end(contest, entry):
+    days = setting("PRIVATE_LINK_DAYS_AFTER_END")
     ended = timezone.now() - datetime.timedelta(days=days + 1)
     Entry.objects.filter(pk=entry.pk).update(created_at=ended - datetime.timedelta(days=30))
     assert private_record(entries_of(contest), entry.token, ends=ended) is None
@@ -176,8 +177,8 @@ def test_the_link_expires_a_configured_time_after_the_end(contest, entry, settin
 
 
 @pytest.mark.django_db
-def test_a_record_made_after_the_end_lives_as_long_from_its_creation(contest, entry, settings):
-    days = settings.KUZBIB_BASE["PRIVATE_LINK_DAYS_AFTER_END"]
+def test_a_record_made_after_the_end_lives_as_long_from_its_creation(contest, entry):
+    days = setting("PRIVATE_LINK_DAYS_AFTER_END")
     ended = timezone.now() - datetime.timedelta(days=days + 1)
     created = timezone.now() - datetime.timedelta(days=1)
     Entry.objects.filter(pk=entry.pk).update(created_at=created)
@@ -187,8 +188,8 @@ def test_a_record_made_after_the_end_lives_as_long_from_its_creation(contest, en
 
 
 @pytest.mark.django_db
-def test_private_record_takes_another_creation_field(contest, entry, settings):
-    days = settings.KUZBIB_BASE["PRIVATE_LINK_DAYS_AFTER_END"]
+def test_private_record_takes_another_creation_field(contest, entry):
+    days = setting("PRIVATE_LINK_DAYS_AFTER_END")
     ended = timezone.now() - datetime.timedelta(days=days + 1)
     Entry.objects.filter(pk=entry.pk).update(created_at=ended - datetime.timedelta(days=1))
     found = private_record(
