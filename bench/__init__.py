@@ -7,7 +7,8 @@ dataset (see ``bench.dataset``), served by gunicorn with production settings:
   number of requests per URL with a few concurrent users (``bench.load``, locust as a library);
 * the SQL queries each URL runs once caches are warm (``bench.queries``, in-process);
 * the peak resident memory of the gunicorn workers;
-* contest entries (``bench.contests``, files from ``bench.files``): the entry form's multipart
+* contest entries (``bench.contests``, its Django side ``bench.contest_steps``, participants
+  ``bench.participants``, files from ``bench.files``): the entry form's multipart
   POST on the same gunicorn (p50 over the bare view's), the processing pipeline's entries per
   minute with one real Celery worker, and a worker's peak memory on a 50 MB PDF (over the same
   worker idle).

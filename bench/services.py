@@ -2,25 +2,25 @@
 
 Each is a context manager that cleans up after itself, so ``bench.run`` can stack them and a
 failure half-way still stops gunicorn, the workers and Redis and drops the benchmark database.
+Redis and the workers are started by the tests' launcher (``tests.processes``).
 """
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 import redis
 from psycopg import sql
+
+from tests import processes
+from tests.processes import ProcessError, child_pids, free_port, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin, where gunicorn lives too
@@ -57,31 +57,6 @@ def run_python(args, env, what, timeout=600):
         raise BenchError(f"{what} failed (exit code {result.returncode}):\n{output}")
     log(f"{what}: {time.monotonic() - started:.1f} s")
     return result.stdout
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tail(path, lines=30):
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def stop_process(process, timeout=20):
-    """SIGTERM (a graceful stop for gunicorn and Redis), SIGKILL if it does not end in time."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --- Database ---------------------------------------------------------------------------------
@@ -183,50 +158,16 @@ def redis_service(env_url, workdir):
                 )
         return
 
-    server = shutil.which("redis-server")
-    if server is None:
-        raise BenchError(
-            "The benchmark needs Redis (production settings require it): set REDIS_URL, or "
-            "install redis-server (apt-get install redis-server) for a private one."
-        )
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    log_path = Path(workdir) / "redis.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(workdir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                _ping(url, timeout=0.5)
-                break
-            except redis.RedisError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise BenchError(
-                        f"redis-server did not start on port {port}:\n{tail(log_path)}"
-                    ) from None
-                time.sleep(0.1)
-        yield url, "private"
+        server = processes.RedisServer(workdir).start()
+    except ProcessError as error:
+        raise BenchError(
+            f"The benchmark needs Redis (production settings require it). {error}"
+        ) from None
+    try:
+        yield server.url(), "private"
     finally:
-        stop_process(process)
+        server.stop()
 
 
 # --- gunicorn ---------------------------------------------------------------------------------
@@ -292,101 +233,32 @@ def gunicorn(env, workdir, workers=2):
                 time.sleep(0.2)
         yield base_url, process, log_path
     finally:
-        stop_process(process)
+        processes.stop(process)
 
 
 # --- Celery ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    node: str
-    log_path: Path
-
-    @property
-    def pid(self):
-        return self.process.pid
-
-
-def _is_celery(pid):
-    try:
-        return b"celery" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
 @contextmanager
 def celery_worker(env, workdir, name, queues="files", concurrency=1):
     """A real ``celery worker`` (prefork pool) consuming ``queues`` with the run's settings,
-    database and Redis; yields a ``Worker`` at once (whoever sends it tasks waits for its ping).
-    Stopped with a warm shutdown, killed with its pool processes if that takes too long."""
-    node = f"bench-{name}-{os.getpid()}@{socket.gethostname()}"
-    log_path = Path(workdir) / f"worker-{name}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "kuzbib_site.celery",
-        "worker",
-        "--queues",
+    database and Redis; yields a ``tests.processes.CeleryWorker`` at once (whoever sends it
+    tasks waits for its ping)."""
+    worker = processes.CeleryWorker(
+        env,
+        Path(workdir) / f"worker-{name}.log",
         queues,
-        "--pool",
-        "prefork",
-        "--concurrency",
-        str(concurrency),
-        "--hostname",
-        node,
-        "--without-mingle",
-        "--without-gossip",
-        "--without-heartbeat",
-        "--loglevel",
-        "INFO",
-    ]
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**env, "PYTHONUNBUFFERED": "1"},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+        concurrency=concurrency,
+        node=processes.node_name(f"bench-{name}"),
+        options=["--without-heartbeat"],
+    )
     try:
-        yield Worker(process, node, log_path)
+        yield worker.start()
     finally:
-        pool = child_pids(process.pid) if process.poll() is None else []
-        stop_process(process, timeout=30)
-        for pid in pool:  # a pool process left behind by a killed main process
-            if _is_celery(pid):
-                with suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+        worker.stop()
 
 
 # --- Memory -----------------------------------------------------------------------------------
-
-
-def child_pids(pid):
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return sorted(int(child) for child in children)
-    except OSError:  # kernels without CONFIG_PROC_CHILDREN: scan every process's parent
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(stat.parent.name))
-        return sorted(found)
-
-
-def _status_kib(pid, field):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise BenchError(f"/proc/{pid}/status has no {field}")
 
 
 def worker_memory(master_pid):
@@ -394,8 +266,9 @@ def worker_memory(master_pid):
     pids = child_pids(master_pid)
     if not pids:
         raise BenchError("gunicorn has no worker processes to measure")
-    peaks = [_status_kib(pid, "VmHWM") / 1024 for pid in pids]
-    current = [_status_kib(pid, "VmRSS") / 1024 for pid in pids]
+    status = [processes.status_kib(pid) for pid in pids]
+    peaks = [kib["VmHWM"] / 1024 for kib in status]
+    current = [kib["VmRSS"] / 1024 for kib in status]
     return {
         "pids": pids,
         "peak_sum_mib": sum(peaks),

@@ -7,18 +7,14 @@ or a private ``redis-server`` on a free port) and fails with a clear message whe
 
 import contextlib
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 from django.conf import settings
+
+from tests import processes
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
 # around it are still synchronous and safe.
@@ -92,10 +88,13 @@ def site_tree(home_page):
 # --- Redis ------------------------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextlib.contextmanager
+def _failing():
+    """A launcher's error (``tests.processes``) fails the test with its message alone."""
+    try:
+        yield
+    except processes.ProcessError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def _with_db(url, db):
@@ -103,62 +102,25 @@ def _with_db(url, db):
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
-class RedisServer:
+class RedisServer(processes.RedisServer):
     """A private ``redis-server`` on a free port that a test may stop and start again (on the
     same port, empty: it keeps nothing on disk, like a Redis restarted after a crash)."""
 
     def __init__(self, workdir):
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
-            pytest.fail(
-                "These tests need Redis: set REDIS_URL or install redis-server "
-                "(apt-get install redis-server).",
-                pytrace=False,
-            )
-        self.port = _free_port()
-        self.workdir = workdir
-        self.process = None
+        with _failing():
+            super().__init__(workdir)
 
     def url(self, db=TEST_REDIS_DB):
-        return f"redis://127.0.0.1:{self.port}/{db}"
+        return super().url(db)
 
     def start(self):
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        _wait_for_redis(self.url())
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        with _failing():
+            return super().start()
 
 
 def _wait_for_redis(url):
-    client = redis.Redis.from_url(url, socket_timeout=2)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            client.ping()
-            return client
-        except redis.ConnectionError as error:
-            if time.monotonic() > deadline:
-                pytest.fail(f"Redis at {url} does not answer: {error}", pytrace=False)
-            time.sleep(0.2)
+    with _failing():
+        return processes.wait_for_redis(url)
 
 
 @pytest.fixture(scope="session")
@@ -209,95 +171,28 @@ def _database_url():
     return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
-class WorkerProcess:
-    """A ``celery worker`` subprocess on the test database and the test Redis."""
+class WorkerProcess(processes.CeleryWorker):
+    """A ``celery worker`` subprocess on the test database and the test Redis, consuming every
+    queue; ``start`` returns once it answers a ping."""
 
     def __init__(self, app, broker_url, log_path, pool="solo", env=None):
-        self.app = app
-        self.broker_url = broker_url
-        self.log_path = log_path
         # "solo" starts fastest; "prefork" (one child) is what production runs, and the only
         # pool where time limits and reject_on_worker_lost act.
-        self.pool = pool
-        self.env = env or {}
-        self.process = None
-        self.node = f"kuzbib-test-{os.getpid()}-{_free_port()}@{socket.gethostname()}"
-
-    def start(self, timeout=60):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "kuzbib_site.settings.test",
             "DATABASE_URL": _database_url(),
-            "REDIS_URL": self.broker_url,
-            "PYTHONUNBUFFERED": "1",
-            **self.env,
+            "REDIS_URL": broker_url,
+            **(env or {}),
         }
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "kuzbib_site.celery",
-                "worker",
-                "-Q",
-                "default,files,pdf,mail",
-                "--pool",
-                self.pool,
-                "--concurrency",
-                "1",
-                "-n",
-                self.node,
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"The Celery worker exited at start:\n{self.output()}", pytrace=False)
-            replies = self.app.control.ping(destination=[self.node], timeout=0.5)
-            if replies:
-                return self
-        self.stop()
-        pytest.fail(
-            f"The Celery worker did not answer in {timeout} s:\n{self.output()}", pytrace=False
-        )
+        queues = "default,files,pdf,mail"
+        super().__init__(env, log_path, queues, pool, node=processes.node_name("kuzbib-test"))
+        self.app = app
+        self.broker_url = broker_url
 
-    def children(self):
-        """Pids of the pool's worker processes (prefork)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def kill(self):
-        """Kill the worker and its children at once, as a crash or the OOM killer would."""
-        for pid in [*self.children(), self.process.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.log.close()
-
-    def stop(self, sig=signal.SIGTERM, timeout=30):
-        if self.log.closed:
-            return
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def output(self):
-        return Path(self.log_path).read_text(errors="replace")[-5000:]
+    def start(self, timeout=60):
+        with _failing():
+            return super().start().wait_until_ready(self.app, timeout)
 
 
 @pytest.fixture
