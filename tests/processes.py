@@ -196,11 +196,11 @@ def _is_celery(pid):
 
 
 class CeleryWorker:
-    """A ``celery -A kuzbib_site.celery worker`` subprocess run from the project root with ``env`` (its
-    settings, database and broker), consuming ``queues`` with ``concurrency`` processes of
-    ``pool``, logging to ``log_path``. ``start`` returns at once; ``wait_until_ready`` waits for
-    its ping. Stopped with a warm shutdown, killed with its pool processes if that takes too
-    long."""
+    """A ``celery -A kuzbib_site.celery worker`` subprocess run from the project root with
+    ``env`` (its settings, database and broker), consuming ``queues`` with ``concurrency``
+    processes of ``pool``, logging to ``log_path``. ``start`` returns at once;
+    ``wait_until_ready`` waits for its ping. Stopped with a warm shutdown, killed with its pool
+    processes if that takes too long."""
 
     def __init__(self, env, log_path, queues, pool="prefork", concurrency=1, node=None, options=()):
         self.env = {**env, "PYTHONUNBUFFERED": "1"}
