@@ -375,7 +375,7 @@ def make_users(methodology, session, conference):
         content_type__model__in=["registration", "proposal", "entry"],
     )
 
-    # A section leader as events/demo.py makes one.
+    # A section leader as kuzbib_site/demo/events.py makes one.
     leader = user_model.objects.create_user("leader", email="leader@example.org")
     section_leader(leader, (methodology, session), ("add_page", "change_page", "publish_page"))
 

@@ -16,8 +16,8 @@ EMAIL = "leak-marker@example.org"
 
 @pytest.fixture
 def leader(django_user_model, conference_tree):
-    """A leader of the methodology section, as ``events/demo.py`` makes one: admin access and
-    the section's pages, nothing else."""
+    """A leader of the methodology section, as ``kuzbib_site/demo/events.py`` makes one: admin
+    access and the section's pages, nothing else."""
     user = django_user_model.objects.create_user("leader", email="leader@example.org")
     codenames = ("add_page", "change_page", "publish_page")
     return section_leader(user, [conference_tree["methodology"]], codenames)

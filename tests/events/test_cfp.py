@@ -166,7 +166,7 @@ def test_author_withdraws(client, open_cfp):
 @pytest.fixture
 def leader(django_user_model, open_cfp):
     """The methodology section's leader: may edit that section's page and its session only
-    (as ``events/demo.py`` sets up leaders)."""
+    (as ``kuzbib_site/demo/events.py`` sets up leaders)."""
     user = django_user_model.objects.create_user("leader", password="x")
     pages = (open_cfp["methodology"], open_cfp["sessions"][0])
     return section_leader(user, pages, permissions=("view_proposal",))

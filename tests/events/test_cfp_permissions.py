@@ -31,8 +31,8 @@ def tree(conference_tree):
 def make_leader(
     django_user_model, tree, username="leader", codenames=("change_page", "publish_page")
 ):
-    """A leader as ``events/demo.py`` makes one: admin access and page permissions on the
-    methodology section's page and its session, nothing else."""
+    """A leader as ``kuzbib_site/demo/events.py`` makes one: admin access and page permissions on
+    the methodology section's page and its session, nothing else."""
     user = django_user_model.objects.create_user(username, email=f"{username}@example.org")
     return section_leader(user, (tree["methodology"], tree["sessions"][0]), codenames)
 

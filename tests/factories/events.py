@@ -31,9 +31,9 @@ def open_cfp(conference, days=10):
 
 
 def section_leader(user, pages, codenames=("change_page", "publish_page"), permissions=()):
-    """Give ``user`` a section leader's rights as ``events/demo.py`` does: admin access (and the
-    model ``permissions`` named) plus page permissions on ``pages`` — their section's page and
-    its sessions — and nothing else."""
+    """Give ``user`` a section leader's rights as ``kuzbib_site/demo/events.py`` does: admin
+    access (and the model ``permissions`` named) plus page permissions on ``pages`` — their
+    section's page and its sessions — and nothing else."""
     group = Group.objects.create(name=f"Руководители: {user.username}")
     group.permissions.add(*Permission.objects.filter(codename__in=["access_admin", *permissions]))
     for page in pages:
