@@ -1,19 +1,16 @@
+"""The events app's models, by family: the event base and the calendar (``base``), the events
+index and conferences (``conference``), sections (``sections``), section sessions and talks
+(``sessions``), resolutions (``resolutions``), registrations (``registration``), report proposals
+(``cfp``) and programme changes (``changes``)."""
+
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus, sync_calendar
 from .cfp import Proposal
 from .changes import ProgrammeChange
-from .pages import (
-    ConferencePage,
-    EventIndexPage,
-    ResolutionItem,
-    ResolutionItemNote,
-    ResolutionPage,
-    SectionIndexPage,
-    SectionPage,
-    SectionSessionPage,
-    Talk,
-    WorkingGroup,
-)
+from .conference import ConferencePage, EventIndexPage
 from .registration import Registration, SessionSeat
+from .resolutions import ResolutionItem, ResolutionItemNote, ResolutionPage
+from .sections import SectionIndexPage, SectionPage, WorkingGroup
+from .sessions import SectionSessionPage, Talk
 
 __all__ = [
     "EVENT_TIMEZONE",

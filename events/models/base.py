@@ -21,6 +21,9 @@ from ..conf import setting
 
 EVENT_TIMEZONE = ZoneInfo(setting("TIME_ZONE"))
 
+#: The rich-text features of the events pages' text fields.
+RICH = ["bold", "italic", "link", "ol", "ul"]
+
 
 class EventStatus(models.TextChoices):
     PLANNED = "planned", _("planned")

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from kuzbib_site.base.models import Applicant
 from kuzbib_site.base.uploads import PrivateStorage
 
-from .pages import ConferencePage, SectionPage, Talk
+from .conference import ConferencePage
+from .sections import SectionPage
+from .sessions import Talk
 
 
 def private_storage():

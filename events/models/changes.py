@@ -4,7 +4,8 @@ listed with dates on the programme and e-mailed to the registrants who chose the
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .pages import ConferencePage, SectionSessionPage
+from .conference import ConferencePage
+from .sessions import SectionSessionPage
 
 
 class ProgrammeChange(models.Model):

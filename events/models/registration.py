@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from kuzbib_site.base.tokens import new_token
 
-from .pages import ConferencePage, SectionSessionPage
+from .conference import ConferencePage
+from .sessions import SectionSessionPage
 
 
 class Registration(models.Model):

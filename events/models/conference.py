@@ -1,0 +1,286 @@
+"""The events index (the calendar of every kind of event) and the conference pages: one session
+of the partnership's annual conference, with its figures, proceedings, registration and call for
+papers; its section sessions and its resolution are child pages."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from kuzbib_site.base.blocks import BaseStreamBlock
+
+from ..panels import ProceedingsPanel
+from ..views.proposal import ProposalRoutesMixin
+from ..views.registration import RegistrationRoutesMixin
+from .base import EVENT_TIMEZONE, RICH, CalendarEntry, EventMixin
+from .resolutions import ResolutionPage
+from .sessions import SectionSessionPage, Talk
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """«Мероприятия»: the calendar of every kind of event — conferences, section sessions,
+    contest stages, festivals — upcoming first, then past, filtered by kind and year, with an
+    .ics feed of all of them. Conferences live below it."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    subpage_types = ["events.ConferencePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("events index")
+        verbose_name_plural = _("events indexes")
+
+    def search_excerpt_text(self):
+        return strip_tags(self.intro)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..calendar import KIND_LABELS
+
+        context = super().get_context(request, *args, **kwargs)
+        entries = CalendarEntry.objects.select_related("page")
+        kind = request.GET.get("kind", "")
+        if kind in KIND_LABELS:
+            entries = entries.filter(kind=kind)
+        else:
+            kind = ""
+        year = request.GET.get("year", "")
+        if year.isdigit() and 1900 < int(year) < 2200:
+            start = datetime.datetime(int(year), 1, 1, tzinfo=EVENT_TIMEZONE)
+            entries = entries.filter(start__gte=start, start__lt=start.replace(year=start.year + 1))
+        else:
+            year = ""
+        now = timezone.now()
+        when = "past" if request.GET.get("when") == "past" else "upcoming"
+        if when == "past":
+            entries = entries.filter(end__lt=now).order_by("-start", "pk")
+        else:
+            entries = entries.filter(end__gte=now).order_by("start", "pk")
+        paginator = Paginator(entries, 20)
+        filters = {"when": when, "kind": kind, "year": year}
+        context.update(
+            {
+                "filter_query": urlencode({k: v for k, v in filters.items() if v}) + "&",
+                "entries": paginator.get_page(request.GET.get("page")),
+                "kind": kind,
+                "year": year,
+                "when": when,
+                "kinds": KIND_LABELS.items(),
+                "years": sorted(
+                    {d.year for d in CalendarEntry.objects.dates("start", "year")}, reverse=True
+                ),
+            }
+        )
+        return context
+
+    @path("ics/", name="ics")
+    def ics_feed(self, request):
+        """Every event, past and future, as one subscribable calendar."""
+        from ..calendar import build_calendar, entry_ical_event
+        from ..views.calendar import ics_response
+
+        entries = CalendarEntry.objects.select_related("page")
+        content = build_calendar(
+            [entry_ical_event(entry, request) for entry in entries], self.title
+        )
+        return ics_response(content, "kuzbib-events.ics")
+
+
+class ConferencePage(
+    RegistrationRoutesMixin, ProposalRoutesMixin, RoutablePageMixin, EventMixin, Page
+):
+    """One session of the partnership's annual conference («VIII Ежегодная сессия»). Its section
+    sessions and its resolution are child pages. Its figures are counted from the programme, or
+    entered by editors for historic sessions held before the site existed."""
+
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("VIII is 8."))
+    theme = models.CharField(_("theme"), max_length=500, blank=True)
+    intro = models.TextField(_("introduction"), blank=True, max_length=2000)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+    participants_count = models.PositiveIntegerField(
+        _("participants (historic)"),
+        null=True,
+        blank=True,
+        help_text=_("For past sessions whose registrations were never in the system."),
+    )
+    libraries_count = models.PositiveIntegerField(_("libraries (historic)"), null=True, blank=True)
+    reports_count = models.PositiveIntegerField(_("reports (historic)"), null=True, blank=True)
+    sections_count = models.PositiveIntegerField(_("sections (historic)"), null=True, blank=True)
+
+    class ProceedingsStatus(models.TextChoices):
+        NONE = "none", _("not built")
+        PENDING = "pending", _("queued")
+        BUILDING = "building", _("being built")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    proceedings = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("proceedings (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("«Сборник материалов конференции», built from the accepted talks."),
+    )
+    proceedings_status = models.CharField(
+        _("proceedings status"),
+        max_length=20,
+        choices=ProceedingsStatus.choices,
+        default=ProceedingsStatus.NONE,
+        editable=False,
+    )
+    proceedings_error = models.TextField(_("proceedings error"), blank=True, editable=False)
+    proceedings_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    proceedings_built_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    registration_opens = models.DateTimeField(
+        _("registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep registration off."),
+    )
+    registration_closes = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the conference starts."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: unlimited. Beyond it, registrants go on the waitlist."),
+    )
+    cfp_opens = models.DateTimeField(
+        _("call for papers opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to take no report proposals."),
+    )
+    cfp_closes = models.DateTimeField(
+        _("call for papers closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the conference starts."),
+    )
+    requires_approval = models.BooleanField(
+        _("registrations need an editor's approval"), default=False
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("number"), FieldPanel("theme")]),
+        FieldPanel("intro"),
+        *EventMixin.event_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("participants_count"), FieldPanel("libraries_count")]),
+                FieldRowPanel([FieldPanel("reports_count"), FieldPanel("sections_count")]),
+            ],
+            heading=_("Figures of a historic session"),
+        ),
+        MultiFieldPanel([ProceedingsPanel()], heading=_("Proceedings")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("registration_opens"), FieldPanel("registration_closes")]
+                ),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("requires_approval")]),
+            ],
+            heading=_("Registration"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("cfp_opens"), FieldPanel("cfp_closes")])],
+            heading=_("Call for papers"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("theme"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = ["events.SectionSessionPage", "events.ResolutionPage"]
+    event_kind = "conference"
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+
+    def search_excerpt_text(self):
+        return " ".join((self.theme, self.intro))
+
+    def sessions(self):
+        return SectionSessionPage.objects.live().child_of(self).order_by("start", "path")
+
+    def figures(self):
+        """Participants, libraries, reports and sections: counted from the programme, with the
+        editor's figures for what the system never saw."""
+        counted = Talk.objects.filter(session__in=self.sessions()).aggregate(
+            reports=Count("pk"),
+            sections=Count("session__section", distinct=True),
+        )
+        return {
+            "participants": self.participants_count or 0,
+            "libraries": self.libraries_count or 0,
+            "reports": self.reports_count or counted["reports"],
+            "sections": self.sections_count or counted["sections"],
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = self.sessions().select_related("section")
+        context["figures"] = self.figures()
+        context["cfp_open"] = self.cfp_is_open()
+        context["cfp_closes"] = self.cfp_closes or self.start
+        context["resolution"] = ResolutionPage.objects.live().child_of(self).first()
+        context["jsonld"] = self.jsonld(request, context["sessions"])
+        return context
+
+    def jsonld(self, request, sessions):
+        from ..calendar import event_jsonld, jsonld_script
+
+        return jsonld_script(event_jsonld(self, request, sub_events=sessions))
+
+    def ical_events(self, request):
+        """The conference and each of its sessions."""
+        events = super().ical_events(request)
+        for session in self.sessions():
+            events += session.ical_events(request)
+        return events
+
+    @path("programme/", name="programme")
+    def programme(self, request):
+        """The programme grid: days, times by rooms."""
+        from ..programme import programme_response
+
+        return programme_response(self, request)
+
+    @path("schedule-xml/", name="schedule_xml")
+    def schedule_xml(self, request):
+        """The schedule for conference apps (Frab/Pentabarf XML)."""
+        from ..frab import schedule_xml_response
+
+        return schedule_xml_response(self, request)
+
+    @path("schedule-json/", name="schedule_json")
+    def schedule_json(self, request):
+        """The schedule for conference apps (Frab JSON)."""
+        from ..frab import schedule_json_response
+
+        return schedule_json_response(self, request)
