@@ -44,10 +44,13 @@ from .site import ensure_child
 
 
 def at(day, hour=10):
+    """``day`` (year, month, day) at ``hour`` in the events' time zone."""
     return datetime.datetime(*day, hour, tzinfo=EVENT_TIMEZONE)
 
 
 def load(home):
+    """The contests index under ``home``, «КНИГИНЯ-2009» with its entries and the open demo
+    contest; returns «КНИГИНЯ-2009»."""
     index = ensure_child(
         home,
         ContestIndexPage,

@@ -64,6 +64,7 @@ def ensure_child(parent, model, slug, **fields):
 
 
 def load_home():
+    """The home page, made the default site's root (Wagtail's «Welcome» page goes)."""
     root = Page.get_first_root_node()
     home = ensure_child(
         root,
@@ -95,6 +96,7 @@ def load_home():
 
 
 def load_directory():
+    """Municipalities, member libraries and their dues up to 2008, from ``directory.toml``."""
     directory = read("directory")
     kinds = Municipality.Kind
     municipalities = {}
@@ -139,6 +141,7 @@ def load_directory():
 
 
 def load_pages(home):
+    """«О партнёрстве» and the library directory's page."""
     ensure_child(
         home,
         StandardPage,
