@@ -7,6 +7,7 @@ or a private ``redis-server`` on a free port) and fails with a clear message whe
 
 import contextlib
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +24,33 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 TEST_REDIS_DB = 15
+
+# --- Markers ----------------------------------------------------------------------------------
+
+# A test that asks for one of these needs a redis-server or a Celery worker process.
+SERVICE_FIXTURES = {"celery_worker", "redis_url", "own_redis", "start_worker"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark what ``make test-fast`` leaves out: everything in tests/browser is ``browser``, and a
+    test that uses a real Redis or worker (through the fixtures above) is ``services``."""
+    browser_dir = Path(__file__).parent / "browser"
+    for item in items:
+        if browser_dir in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        if SERVICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_cache():
+    """With REDIS_URL the cache is a Redis database (kuzbib_site/settings/test.py) that outlives
+    a run: each run starts with it empty, as it would with local memory."""
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -238,6 +266,98 @@ def celery_worker(redis_url, use_broker, start_worker):
     app = use_broker(redis_url)
     redis.Redis.from_url(redis_url).flushdb()
     return start_worker(app, redis_url)
+
+
+# --- Waiting for a worker -----------------------------------------------------------------------
+
+WORKER_QUEUES = ("default", "files", "pdf", "mail")
+
+
+def _wait_until(condition, timeout=90, worker=None, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            said = f"; the worker said:\n{worker.output()}" if worker else ""
+            pytest.fail(f"Timed out after {timeout} s waiting for {what}{said}", pytrace=False)
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def wait_until():
+    """``wait_until(condition, timeout=90, worker=None, what=…)``: poll ``condition()`` until it
+    is true; on time-out fail with the worker's log."""
+    return _wait_until
+
+
+def _worker_is_idle(worker):
+    """Nothing waits in the worker's queues in Redis, and the worker runs, holds and schedules
+    nothing. (Kombu's «unacked» set is no sign: a killed worker's message stays in it until the
+    visibility timeout.)"""
+    client = redis.Redis.from_url(worker.broker_url)
+    # Kombu keeps a queue's messages in a list named after it (with a suffix per priority).
+    for queue in WORKER_QUEUES:
+        if any(client.llen(key) for key in client.scan_iter(match=f"{queue}*", _type="list")):
+            return False
+    inspect = worker.app.control.inspect(destination=[worker.node], timeout=2, limit=1)
+    for ask in (inspect.active, inspect.reserved, inspect.scheduled):
+        replies = ask() or {}
+        if replies.get(worker.node, [None]):  # no reply counts as busy
+            return False
+    return True
+
+
+@pytest.fixture
+def wait_until_idle():
+    """``wait_until_idle(worker, timeout=90)``: wait until the worker has nothing left to do,
+    seen twice in a row (a task that finishes may have just queued the next one). Use it
+    before asserting that something did *not* happen, instead of sleeping a while."""
+
+    def wait(worker, timeout=90):
+        streak = [0]
+
+        def idle_twice():
+            streak[0] = streak[0] + 1 if _worker_is_idle(worker) else 0
+            return streak[0] >= 2
+
+        _wait_until(idle_twice, timeout, worker, "the worker to be idle")
+
+    return wait
+
+
+class HeldFiles:
+    """The test's side of tests/hooks/slow_files.py: a worker started with ``env`` holds every
+    private file named ``slow-…`` when it opens it, as long as this test keeps it held."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.folder.mkdir()
+        self.env = {"KUZBIB_TEST_HOLD_DIR": str(folder)}
+
+    def hold(self):
+        (self.folder / "hold").touch()
+
+    def release(self):
+        (self.folder / "hold").unlink(missing_ok=True)
+
+    def holders(self):
+        """Pids of the processes that have been held, one per time a file was opened."""
+        found = sorted(self.folder.glob("held-*"), key=lambda path: path.stat().st_mtime_ns)
+        return [int(path.name.split("-")[1]) for path in found]
+
+    def wait_held(self, count=1, worker=None, timeout=90):
+        """Wait until a worker has opened a held file ``count`` times in all; return the pid of
+        the last process that did."""
+        _wait_until(lambda: len(self.holders()) >= count, timeout, worker, "a held file")
+        return self.holders()[-1]
+
+
+@pytest.fixture
+def held_files(start_worker, tmp_path):  # set up after the workers: released before they stop
+    """Entry files that a worker cannot get past until the test says so: pass ``held_files.env``
+    to ``start_worker``, call ``hold()`` before and ``release()`` when processing may go on."""
+    held = HeldFiles(tmp_path / "held")
+    yield held
+    held.release()  # a worker still holding one finishes, so that it can stop
 
 
 # --- Browser ----------------------------------------------------------------------------------
