@@ -1,0 +1,228 @@
+"""The plugins in a bare Wagtail site (tests/testapp/settings.py): migrated, checked, and their
+public pages and forms rendered on the core's own ``kuzbib/base.html``, with none of our site
+installed. Run by tests/testapp/test_plugin_site.py in a process of its own."""
+
+import datetime
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from celery import current_app
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import Page
+
+from contests.models import ContestIndexPage, ContestPage, Nomination, Stage
+from events.models import ConferencePage, EventIndexPage, SectionSessionPage
+
+pytestmark = pytest.mark.django_db
+
+SITE_NAME = "Библиотеки соседей"
+
+
+def test_only_the_core_and_the_plugins_are_installed():
+    for app in ("kuzbib_site.base", "events", "contests"):
+        assert apps.is_installed(app)
+    assert not apps.is_installed("kuzbib_site.home")
+    ours = [name for name in sys.modules if name.startswith(("kuzbib_site.", "kuzbib_site"))]
+    assert "kuzbib_site.settings" not in ours and "kuzbib_site.celery" not in ours, ours
+    assert not [name for name in ours if name.startswith(("kuzbib_site.home", "kuzbib_site.demo"))]
+    # The plugins' tasks run on the host's Celery app, not on ours.
+    assert current_app.main == "testapp"
+
+
+def test_system_checks_pass_and_no_migration_is_missing():
+    call_command("check")
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_core_leaves_no_tables_of_our_site_pages():
+    tables = set(connection.introspection.table_names())
+    for model in ("homepage", "homepagefeatured", "standardpage", "libraryindexpage"):
+        assert f"base_{model}" not in tables
+        assert f"home_{model}" not in tables
+    assert {"base_library", "events_conferencepage", "contests_contestpage"} <= tables
+
+
+@pytest.fixture
+def host_site():
+    """The host's home page (a plain Wagtail page from the fixture) with an events calendar, a
+    conference taking registrations and proposals, one of its sessions, and a contest taking
+    entries: made the way a site's editors would, through the page tree."""
+    call_command("loaddata", "plugin_site", verbosity=0)
+    home = Page.objects.get(pk=2)
+    now = timezone.now()
+    start = (now + datetime.timedelta(days=40)).replace(hour=10, minute=0, second=0, microsecond=0)
+    events = home.add_child(
+        instance=EventIndexPage(title="Афиша", slug="events", show_in_menus=True)
+    )
+    conference = events.add_child(
+        instance=ConferencePage(
+            title="Конференция соседей",
+            slug="conference",
+            number=1,
+            theme="Библиотека и местное сообщество",
+            start=start,
+            end=start + datetime.timedelta(hours=7),
+            venue="Центральная библиотека",
+            city="Томск",
+            organisers="Ассоциация библиотек соседей",
+            registration_opens=now - datetime.timedelta(days=1),
+            registration_closes=now + datetime.timedelta(days=30),
+            cfp_opens=now - datetime.timedelta(days=1),
+            cfp_closes=now + datetime.timedelta(days=30),
+        )
+    )
+    session = conference.add_child(
+        instance=SectionSessionPage(
+            title="Заседание секции краеведения",
+            slug="local-history",
+            start=start + datetime.timedelta(hours=3),
+            end=start + datetime.timedelta(hours=5),
+            room="Читальный зал",
+        )
+    )
+    contests = home.add_child(
+        instance=ContestIndexPage(title="Конкурсы соседей", slug="contests", show_in_menus=True)
+    )
+    contest = contests.add_child(
+        instance=ContestPage(
+            title="Читающий город",
+            slug="reading-town",
+            start=now - datetime.timedelta(days=2),
+            end=now + datetime.timedelta(days=60),
+            entry_prefix="ЧГ",
+            max_age=99,
+            age_reference_date=now.date(),
+        )
+    )
+    Nomination.objects.create(contest=contest, title="Лучший клуб чтения")
+    Stage.objects.create(
+        contest=contest,
+        kind=Stage.Kind.SUBMISSIONS,
+        title="Приём работ",
+        start=now - datetime.timedelta(days=1),
+        end=now + datetime.timedelta(days=20),
+    )
+    for page in (events, conference, session, contests, contest):
+        page.save_revision().publish()
+    return {
+        "home": home,
+        "events": events,
+        "conference": conference,
+        "session": session,
+        "contests": contests,
+        "contest": contest,
+    }
+
+
+def get_page(client, url, *texts):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    html = response.content.decode()
+    # The core's layout: the Wagtail site's name in the title and header, the skip link.
+    assert f"— {SITE_NAME}</title>" in html
+    assert 'href="#main"' in html and '<main id="main"' in html
+    for text in texts:
+        assert text in html, (url, text)
+    return html
+
+
+def test_plugin_pages_render_on_the_core_layout(client, host_site):
+    get_page(client, host_site["events"].url, "Афиша", "Конференция соседей")
+    get_page(
+        client,
+        host_site["conference"].url,
+        "Конференция соседей",
+        "Центральная библиотека",
+        "Заседание секции краеведения",
+    )
+    get_page(client, host_site["session"].url, "Заседание секции краеведения", "Читальный зал")
+    get_page(client, host_site["contests"].url, "Читающий город")
+    get_page(client, host_site["contest"].url, "Читающий город", "Лучший клуб чтения")
+    # The layout's menu lists the host site's top-level pages shown in menus; its home page
+    # stays the host's own.
+    html = get_page(client, host_site["session"].url)
+    assert 'aria-label="Main menu"' in html
+    assert ">Афиша</a>" in html and ">Конкурсы соседей</a>" in html
+    assert client.get(host_site["home"].url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("page", "route", "fields"),
+    [
+        ("conference", "register/", ('name="email"', 'name="consent"')),
+        ("conference", "propose/", ('name="email"', 'name="title"')),
+        ("contest", "submit/", ('name="email"', 'name="nomination"', 'type="file"')),
+    ],
+)
+def test_public_forms_render(client, host_site, page, route, fields):
+    html = get_page(client, host_site[page].url + route, "csrfmiddlewaretoken", *fields)
+    assert "<form" in html
+
+
+class FormFields(HTMLParser):
+    """The fields of the first POST form on a page, filled as a visitor would fill them: every
+    box ticked, the first choice of every list, a text in every text field."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form, self.select = {}, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "").lower() == "post" and not self.data:
+            self.in_form = True
+        if not self.in_form:
+            return
+        name, kind = attrs.get("name"), attrs.get("type", "text")
+        if tag == "input" and name and kind != "file":
+            value = {
+                "email": "reader@library.example",
+                "checkbox": attrs.get("value", "on"),
+                "date": "1990-01-01",
+                "hidden": attrs.get("value", ""),
+                "radio": attrs.get("value", ""),
+            }.get(kind, "Проверка")
+            self.data.setdefault(name, value)
+        elif tag == "textarea" and name:
+            self.data.setdefault(name, "Проверка")
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and attrs.get("value"):
+            self.data.setdefault(self.select, attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.in_form = False
+
+
+def test_a_registration_goes_through_in_the_host_site(
+    client, host_site, django_capture_on_commit_callbacks
+):
+    """The whole path of a public form on the core: throttle, private token, the e-mail sent
+    by a task on the host's Celery app, the private status page."""
+    url = host_site["conference"].url + "register/"
+    parser = FormFields()
+    parser.feed(client.get(url).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, parser.data)
+    assert response.status_code == 302, response.context_data["form"].errors
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["reader@library.example"]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/registration/" in line)
+    status = client.get(link[link.index("/events/") :].strip())
+    assert status.status_code == 200
+    assert "Конференция соседей" in status.content.decode()
+
+
+def test_a_wrong_private_link_gets_the_core_layout(client, host_site):
+    response = client.get(host_site["conference"].url + "registration/no-such-token/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"— {SITE_NAME}</title>" in html and "Конференция соседей" in html
