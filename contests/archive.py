@@ -36,8 +36,9 @@ from django.utils.translation import gettext as _
 from kuzbib_site.base.exports import neutralise_formula
 from kuzbib_site.base.queue import enqueue_on_commit
 
+from .conf import setting
+from .domain import in_site_language
 from .models import ContestPage, EntriesArchive, Entry, EntryFile, EntryFlag
-from .processing import in_site_language
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ CSV_DELIMITER = ";"
 def request(contest, user):
     """A new pending archive of ``contest``'s entries with its build sent on commit, or the one
     asked for in the last ``WAIT`` that is still pending."""
-    from .tasks import build_entries_archive
+    from .tasks import build_entries_archive  # noqa: PLC0415 — tasks run the archive's build
 
     with transaction.atomic():
         # The contest's lock makes two managers' clicks at the same moment share one archive.
@@ -104,7 +105,7 @@ def delete_expired(now):
     files first: a ZIP holds every participant's files and personal data, so it is kept no
     longer than the managers need to download it. Returns how many were deleted; an archive
     whose file cannot be deleted now (storage away) stays for the next sweep."""
-    keep = datetime.timedelta(days=settings.KUZBIB_CONTESTS["ARCHIVE_KEEP_DAYS"])
+    keep = datetime.timedelta(days=setting("ARCHIVE_KEEP_DAYS"))
     deleted = 0
     for old in EntriesArchive.objects.filter(created_at__lt=now - keep).order_by("pk")[:100]:
         if old.file:

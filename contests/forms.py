@@ -1,7 +1,6 @@
 """The public entry form."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.privacy import consent_version
 from kuzbib_site.base.uploads import check_upload
 
+from .conf import setting
 from .models import Entry
 
 
@@ -109,7 +109,7 @@ class EntryForm(LibraryOrNameMixin, forms.ModelForm):
 
     def clean_birth_date(self):
         birth = self.cleaned_data["birth_date"]
-        minimum = settings.KUZBIB_CONTESTS["MIN_AGE"]
+        minimum = setting("MIN_AGE")
         if age_on(birth, timezone.localdate()) < minimum:
             raise ValidationError(
                 _("Participants must be at least %(age)s years old on the day they enter.")

@@ -15,13 +15,16 @@ import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 from lxml import etree
+from PIL import Image as PillowImage
+from willow.image import Image as WillowImage
 
 from kuzbib_site.base.uploads import check_upload, open_guarded_zip
+
+from .conf import setting
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 # Office XML is read without entities or network access (no billion laughs, no XXE).
@@ -56,10 +59,6 @@ class FileReport:
     preview: bytes | None = None
     preview_ext: str = "png"
     problem: str = ""
-
-
-def _limits():
-    return settings.KUZBIB_CONTESTS
 
 
 def sha256_of(handle):
@@ -136,7 +135,7 @@ def inspect(handle, name, allowed_kinds, max_bytes, deadline=None):
         report.problem = _("The file «%(name)s» is damaged and cannot be read.") % {"name": name}
     if report.problem:
         report.text, report.preview = "", None
-    text_max = _limits()["TEXT_MAX_CHARS"]
+    text_max = setting("TEXT_MAX_CHARS")
     if len(report.text) > text_max:
         report.text = report.text[:text_max]
     if report.text and report.words is None:
@@ -152,14 +151,14 @@ def _read_pdf(handle, name, report, deadline):
     # check_upload has already refused PDFs that are cut short or need a password. pypdf (6.x)
     # caps what any one stream inflates to (75 MB), so a compressed content stream cannot
     # inflate without bound while the text is extracted.
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415 — heavy; loaded only where such a file is read
 
     reader = PdfReader(handle, strict=False)
     if reader.is_encrypted:
         reader.decrypt("")
     # The page count comes from the file's page tree (/Count), which may claim anything.
     report.pages = clamp_count(len(reader.pages))
-    text_max = _limits()["TEXT_MAX_CHARS"]
+    text_max = setting("TEXT_MAX_CHARS")
     parts, length = [], 0
     for page in reader.pages:
         if length > text_max:
@@ -184,8 +183,7 @@ def preview_geometry(width, height):
     refused: it is drawn at the preview's width and only its top part, down to
     PREVIEW_MAX_HEIGHT pixels, is drawn — never more than PREVIEW_WIDTH × PREVIEW_MAX_HEIGHT
     pixels, whatever the page's size."""
-    limits = _limits()
-    target, max_height = limits["PREVIEW_WIDTH"], limits["PREVIEW_MAX_HEIGHT"]
+    target, max_height = setting("PREVIEW_WIDTH"), setting("PREVIEW_MAX_HEIGHT")
     if not all(math.isfinite(side) and side > 0 for side in (width, height)):
         return None
     scale = min(target / width, 4)
@@ -196,7 +194,7 @@ def preview_geometry(width, height):
 
 
 def _pdf_preview(handle):
-    import pypdfium2
+    import pypdfium2  # noqa: PLC0415 — heavy; loaded only where such a file is read
 
     handle.seek(0)
     # pypdfium2 reads through the handle, so a large PDF is not loaded into memory at once.
@@ -226,7 +224,7 @@ def _pdf_preview(handle):
 
 
 def _read_docx(handle, name, report, deadline):
-    import docx
+    import docx  # noqa: PLC0415 — heavy; loaded only where such a file is read
 
     document = docx.Document(handle)
     parts = [paragraph.text for paragraph in document.paragraphs]
@@ -241,7 +239,7 @@ def _read_docx(handle, name, report, deadline):
 
 
 def _read_pptx(handle, name, report, deadline):
-    import pptx
+    import pptx  # noqa: PLC0415 — heavy; loaded only where such a file is read
 
     presentation = pptx.Presentation(handle)
     parts = []
@@ -345,15 +343,13 @@ def _office_thumbnail(archive):
 
 
 def _read_image(handle, name, report, deadline):
-    from PIL import Image
-
     try:
         # Only the header is read here; Pillow itself refuses sizes past twice its own limit.
-        with Image.open(handle) as image:
+        with PillowImage.open(handle) as image:
             width, height = image.size
-    except Image.DecompressionBombError:
+    except PillowImage.DecompressionBombError:
         width = height = None
-    if width is None or width * height > _limits()["IMAGE_MAX_PIXELS"]:
+    if width is None or width * height > setting("IMAGE_MAX_PIXELS"):
         report.problem = _too_many_pixels(name, width, height)
         return
     report.pages = 1
@@ -380,13 +376,11 @@ def _image_preview(handle, max_pixels=None):
     """A PNG of the image no wider than the preview width, decoded and re-encoded (so that what
     managers' browsers open is our own file, not the upload); None for an image with more than
     ``max_pixels`` (IMAGE_MAX_PIXELS unless given), which is never decoded."""
-    from willow.image import Image
-
-    image = Image.open(handle)
+    image = WillowImage.open(handle)
     width, height = image.get_size()
-    if width * height > (max_pixels or _limits()["IMAGE_MAX_PIXELS"]):
+    if width * height > (max_pixels or setting("IMAGE_MAX_PIXELS")):
         return None
-    target = _limits()["PREVIEW_WIDTH"]
+    target = setting("PREVIEW_WIDTH")
     if width > target:
         image = image.resize((target, max(1, round(height * target / width))))
     out = io.BytesIO()

@@ -5,54 +5,37 @@ a reason the participant reads.
 
 The pipeline is safe to run any number of times, at once or one after another:
 
-- ``claim`` takes an entry that is still waiting (received, or stuck in processing after a
-  worker died) and counts the attempt; an entry already processed is left alone;
+- ``domain.entry.start_processing`` takes an entry that is still waiting (received, or stuck in
+  processing after a worker died) and counts the attempt; an entry already processed is left
+  alone;
 - the files are read outside any transaction (that is the slow part);
 - ``finish`` writes every result in one transaction under the contest's lock, and only if the
   entry is still being processed: of two runs of one entry the first to finish wins and the
-  second changes nothing;
+  second changes nothing (the status itself is set by ``domain.entry.finish_processing``);
 - after ``PROCESSING_MAX_ATTEMPTS`` runs that never finished (a file that kills or hangs the
   worker), the entry is handed to the managers instead of being tried for ever.
 """
 
 import datetime
-import functools
 import hashlib
 import heapq
 import time
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kuzbib_site.base.queue import enqueue_on_commit
-
+from .conf import setting
+from .domain import entry as entries
+from .domain import in_site_language
 from .inspection import WORD_RE, clamp_count, inspect
 from .models import ContestPage, Entry, EntryFile, EntryFlag
-from .submission import notify_status
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 128
 MB = 1024 * 1024
-
-
-def _conf(name):
-    return settings.KUZBIB_CONTESTS[name]
-
-
-def in_site_language(function):
-    """Reasons and log lines are stored as text in the site's language, whichever request or
-    worker wrote them."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 # --- Similar texts -----------------------------------------------------------------------------
@@ -62,7 +45,7 @@ def signature(text):
     """A bottom-k MinHash sketch of the text's 5-word shingles (case and ё/е folded): the
     ``SKETCH_SIZE`` smallest 63-bit shingle hashes. Empty for texts too short to compare."""
     words = [word.lower().replace("ё", "е") for word in WORD_RE.findall(text)]
-    if len(words) < max(_conf("NEAR_DUPLICATE_MIN_WORDS"), SHINGLE_WORDS):
+    if len(words) < max(setting("NEAR_DUPLICATE_MIN_WORDS"), SHINGLE_WORDS):
         return []
     hashes = {
         int.from_bytes(
@@ -90,11 +73,11 @@ def similarity(first, second):
 def run(entry_id, now=None):
     """Process one entry from start to end; returns the entry, or None when there was nothing
     to do (gone, already processed, or another run finished first)."""
-    entry = claim(entry_id, now)
+    entry = entries.start_processing(entry_id, now)
     if entry is None:
         return None
     contest = entry.contest
-    deadline = time.monotonic() + _conf("PROCESSING_SOFT_TIME_LIMIT")
+    deadline = time.monotonic() + setting("PROCESSING_SOFT_TIME_LIMIT")
     reports = {}
     # Opening a stored file may fail for a moment (a network disk); that OSError reaches the
     # task, which retries. Reading what is inside never raises: a bad file gets a problem.
@@ -108,42 +91,6 @@ def run(entry_id, now=None):
                 deadline=deadline,
             )
     return finish(entry_id, reports, now)
-
-
-@in_site_language
-def claim(entry_id, now=None):
-    """Mark a waiting entry as being processed; None if it is not waiting. An entry whose runs
-    keep dying is given up here."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        entry = (
-            Entry.objects.select_for_update(of=("self",))
-            .select_related("contest")
-            # An erased entry has no files left to read, whatever its status.
-            .filter(pk=entry_id, anonymised_at=None)
-            .first()
-        )
-        if entry is None or not entry.is_pending:
-            return None
-        if entry.processing_attempts >= _conf("PROCESSING_MAX_ATTEMPTS"):
-            _give_up(entry, _("Processing was interrupted too many times."), now)
-            return None
-        entry.status = Entry.Status.PROCESSING
-        entry.processing_attempts += 1
-        entry.processing_started_at = now
-        entry.log(
-            _("Processing started (attempt %(number)s).") % {"number": entry.processing_attempts},
-            now=now,
-        )
-        entry.save(
-            update_fields=[
-                "status",
-                "processing_attempts",
-                "processing_started_at",
-                "processing_log",
-            ]
-        )
-    return entry
 
 
 @in_site_language
@@ -190,77 +137,16 @@ def finish(entry_id, reports, now=None):
             reasons.append(_("The text is very similar to the text of another entry."))
         for flag in flags:
             entry.log(_flag_line(flag), level="warning", now=now)
-        if reasons:
-            entry.status = Entry.Status.NEEDS_ATTENTION
-            reasons.append(_("The organisers will look at the entry and may contact you."))
-        else:
-            entry.status = Entry.Status.READY
-        entry.status_reason = " ".join(reasons)
-        entry.processed_at = now
-        entry.log(
-            _("Processing finished: %(status)s.") % {"status": entry.get_status_display()},
-            now=now,
-        )
-        entry.save(
-            update_fields=[
-                "status",
-                "status_reason",
-                "processed_at",
-                "processing_log",
-                "text_signature",
-            ]
-        )
-        notify_status(entry.pk)
+        entries.finish_processing(entry, reasons, now, also_save=["text_signature"])
     return entry
-
-
-@in_site_language
-def give_up(entry_id, reason, now=None):
-    """Stop trying to process an entry (a file that takes too long); the managers look at it."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
-        if entry is not None and entry.is_pending:
-            _give_up(entry, _(reason), now)
-
-
-def _give_up(entry, reason, now):
-    entry.status = Entry.Status.NEEDS_ATTENTION
-    entry.status_reason = _(
-        "The files could not be checked automatically; the organisers will check them by hand."
-    )
-    entry.log(reason, level="error", now=now)
-    entry.save(update_fields=["status", "status_reason", "processing_log"])
-    notify_status(entry.pk)
-
-
-@in_site_language
-def reprocess(entry, user=None, now=None):
-    """A manager's «process again»: the entry waits again and a fresh run is sent."""
-    from .tasks import process_entry
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status == Entry.Status.WITHDRAWN:
-            return False
-        entry.status = Entry.Status.RECEIVED
-        entry.status_reason = ""
-        entry.processing_attempts = 0
-        entry.log(_("Processing again, asked for by %(user)s.") % {"user": user or "—"}, now=now)
-        entry.save(
-            update_fields=["status", "status_reason", "processing_attempts", "processing_log"]
-        )
-        enqueue_on_commit(process_entry, entry_id=entry.pk)
-    return True
 
 
 def stuck(now=None):
     """Ids of entries the sweeper sends again: received but never picked up (the broker was
     down), or still «being checked» long after any run could have ended (the worker died)."""
     now = now or timezone.now()
-    waited = now - datetime.timedelta(seconds=_conf("SWEEP_AFTER_SECONDS"))
-    died = now - datetime.timedelta(seconds=_conf("PROCESSING_TIME_LIMIT") + 60)
+    waited = now - datetime.timedelta(seconds=setting("SWEEP_AFTER_SECONDS"))
+    died = now - datetime.timedelta(seconds=setting("PROCESSING_TIME_LIMIT") + 60)
     waiting = Entry.objects.filter(anonymised_at=None).filter(
         Q(status=Entry.Status.RECEIVED, created_at__lt=waited)
         | Q(status=Entry.Status.PROCESSING, processing_started_at__lt=died)
@@ -333,7 +219,7 @@ def _near_duplicates(entry, files):
         score = similarity(entry.text_signature, other_signature)
         if score > best_score:
             best, best_score = other_id, score
-    if best is None or best_score < _conf("NEAR_DUPLICATE_THRESHOLD"):
+    if best is None or best_score < setting("NEAR_DUPLICATE_THRESHOLD"):
         return []
     return [
         EntryFlag(

@@ -14,6 +14,7 @@ from kuzbib_site.base.privacy import ERASED_BIRTH_DATE, ERASED_NAME, erased_emai
 from kuzbib_site.base.retention import RetentionPolicy
 from kuzbib_site.base.tokens import new_token
 
+from .domain import entry as entries
 from .models import EntriesArchive, Entry, EntryFile
 
 
@@ -58,22 +59,17 @@ class EntryPolicy(RetentionPolicy):
         return files
 
 
-FINISHED = (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED)
-
-
 def can_erase(entry, now=None):
     """A finished entry may be erased at once; one still in the contest only while it may be
     withdrawn (submissions open). Once judging has begun the participant asks the organisers."""
-    return entry.status in FINISHED or entry.contest.submission_stage(now) is not None
+    return entry.is_final or entry.contest.submission_stage(now) is not None
 
 
 def erase_entry(entry, now=None):
     """«Удалить мои данные» on the private page: withdraw the entry if it still competes, then
     anonymise it at once. Returns False when it may not be erased now."""
-    from .submission import withdraw
-
     if not can_erase(entry, now):
         return False
-    if entry.status not in FINISHED:
-        withdraw(entry, now)
+    if not entry.is_final:
+        entries.withdraw(entry, now)
     return retention.anonymise(entry, now)

@@ -1,6 +1,6 @@
 """Taking contest entries: the sequential entry number, saving an entry with its files in one
-transaction, the e-mails to the participant (the receipt, then each change of status) and
-withdrawal before the deadline.
+transaction, and the e-mails to the participant (the receipt, then each change of status that
+``domain.entry`` makes).
 
 The processing pipeline (``processing``) is sent the entry once the transaction commits; if the
 broker is down then, the entry simply waits as «received» for the sweeper. Nothing here reads a
@@ -18,17 +18,11 @@ from kuzbib_site.base.mail import build_email
 from kuzbib_site.base.queue import enqueue_on_commit
 from kuzbib_site.base.uploads import safe_filename
 
+from .conf import setting
 from .models import ContestPage, Entry, EntryFile
 
 RECEIPT_SUBJECT = _("Your contest entry %(code)s is received: %(contest)s")
 STATUS_SUBJECT = _("Your contest entry %(code)s: %(status)s")
-# The statuses a participant is e-mailed about.
-NOTIFIED = (
-    Entry.Status.READY,
-    Entry.Status.NEEDS_ATTENTION,
-    Entry.Status.DISQUALIFIED,
-    Entry.Status.WITHDRAWN,
-)
 
 
 def submit(contest, data, files, now=None):
@@ -62,30 +56,10 @@ def submit(contest, data, files, now=None):
 
 
 def _after_submit(entry_id):
-    from .tasks import process_entry, send_entry_receipt
+    from .tasks import process_entry, send_entry_receipt  # noqa: PLC0415 — tasks run the pipeline
 
     enqueue_on_commit(send_entry_receipt, entry_id=entry_id)
     enqueue_on_commit(process_entry, entry_id=entry_id)
-
-
-def withdraw(entry, now=None):
-    """The participant withdraws their entry while submissions are open."""
-    if entry.status in (Entry.Status.WITHDRAWN, Entry.Status.DISQUALIFIED):
-        return False
-    if entry.contest.submission_stage(now) is None:
-        return False
-    with transaction.atomic():
-        Entry.objects.filter(pk=entry.pk).update(
-            status=Entry.Status.WITHDRAWN, withdrawn_at=now or timezone.now()
-        )
-        notify_status(entry.pk)
-    return True
-
-
-def notify_status(entry_id):
-    from .tasks import send_entry_status
-
-    enqueue_on_commit(send_entry_status, entry_id=entry_id)
 
 
 def send_receipt(entry_id):
@@ -113,7 +87,7 @@ def send_status(entry_id):
         .filter(pk=entry_id, anonymised_at=None)
         .first()
     )
-    if entry is None or entry.status not in NOTIFIED:
+    if entry is None or entry.status not in Entry.Status.notified():
         return
     claimed = (
         Entry.objects.filter(pk=entry_id, status=entry.status)
@@ -130,7 +104,7 @@ def send_status(entry_id):
 
 
 def unsent_receipts(now):
-    waited = now - datetime.timedelta(seconds=settings.KUZBIB_CONTESTS["SWEEP_AFTER_SECONDS"])
+    waited = now - datetime.timedelta(seconds=setting("SWEEP_AFTER_SECONDS"))
     return list(
         Entry.objects.filter(
             receipt_sent_at=None, created_at__lt=waited, is_demo=False, anonymised_at=None
@@ -142,7 +116,7 @@ def unsent_receipts(now):
 
 def unsent_statuses(now):
     return list(
-        Entry.objects.filter(status__in=NOTIFIED, is_demo=False, anonymised_at=None)
+        Entry.objects.filter(status__in=Entry.Status.notified(), is_demo=False, anonymised_at=None)
         .exclude(notified_status=F("status"))
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]

@@ -1,18 +1,22 @@
 """Celery tasks of the contests app: thin wrappers that take ids, re-fetch what they need and
-call plain modules (``processing``, ``submission``, ``archive``). Each returns quietly when its
-record is gone, and each may run twice without doing the work twice."""
+call plain modules (``processing``, ``submission``, ``archive``, ``domain.entry``). Each returns
+quietly when its record is gone, and each may run twice without doing the work twice."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kuzbib_site.base.queue import enqueue
+from kuzbib_site.base.uploads import address_space_limit
 
-LIMITS = settings.KUZBIB_CONTESTS
+from . import archive, processing, submission
+from .conf import setting
+from .domain import entry as entries
+
 # Worth another try later: a database restart, a network disk away for a moment.
 TRANSIENT = (OperationalError, InterfaceError, OSError)
 # The participant's e-mails: retried while the mail server is away; each claims its message
@@ -34,42 +38,32 @@ MAIL = {
     autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=600,
-    max_retries=LIMITS["PROCESSING_MAX_ATTEMPTS"],
-    soft_time_limit=LIMITS["PROCESSING_SOFT_TIME_LIMIT"],
-    time_limit=LIMITS["PROCESSING_TIME_LIMIT"],
+    max_retries=setting("PROCESSING_MAX_ATTEMPTS"),
+    soft_time_limit=setting("PROCESSING_SOFT_TIME_LIMIT"),
+    time_limit=setting("PROCESSING_TIME_LIMIT"),
     ignore_result=True,
     bind=True,
 )
 def process_entry(self, *, entry_id):
-    from django.utils.translation import gettext_noop
-
-    from kuzbib_site.base.uploads import address_space_limit
-
-    from . import processing
-
     # A memory ceiling for the files' work, in a real worker process only: run eagerly (no
     # Redis) or called directly, this is the web process or a test, whose own memory is not
     # this task's to limit. A file past it fails with MemoryError: the entry needs attention.
     in_worker = not (self.request.is_eager or self.request.called_directly)
-    ceiling = LIMITS["PROCESSING_MEMORY_MB"] * 1024 * 1024 if in_worker else None
+    ceiling = setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
     try:
         with address_space_limit(ceiling):
             processing.run(entry_id)
     except SoftTimeLimitExceeded:
-        processing.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
+        entries.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
 
 
 @shared_task(name="kuzbib.contests.send_entry_receipt", **MAIL)
 def send_entry_receipt(*, entry_id):
-    from . import submission
-
     submission.send_receipt(entry_id)
 
 
 @shared_task(name="kuzbib.contests.send_entry_status", **MAIL)
 def send_entry_status(*, entry_id):
-    from . import submission
-
     submission.send_status(entry_id)
 
 
@@ -85,8 +79,6 @@ def send_entry_status(*, entry_id):
     ignore_result=True,
 )
 def build_entries_archive(*, archive_id):
-    from . import archive
-
     archive.build(archive_id)
 
 
@@ -94,8 +86,6 @@ def build_entries_archive(*, archive_id):
 def sweep():
     """Run by beat: send again what a broker outage or a dead worker left waiting, and delete
     ZIPs of entries kept for longer than ``ARCHIVE_KEEP_DAYS``."""
-    from . import archive, processing, submission
-
     now = timezone.now()
     for entry_id in processing.stuck(now):
         enqueue(process_entry, entry_id=entry_id)

@@ -1,7 +1,58 @@
+"""The contests app in Wagtail: the entries' snippet viewset, the admin views of entries and
+archives and the calendar's kind for contest stages."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .viewsets import EntryViewSet, admin_urls
+from .admin_views import STATUS_ACTIONS, EntryStatusView, entry_file, entry_preview, reprocess_entry
+from .archive_views import ArchivesView, download_archive, request_archive
+from .models import CALENDAR_KIND
+from .viewsets import EntryViewSet
 
 register_snippet(EntryViewSet)
-hooks.register("register_admin_urls", admin_urls)
+
+
+@hooks.register("register_admin_urls")
+def admin_urls():
+    """Wagtail requires admin access for these; each view checks the entry permission it needs."""
+    return [
+        path("contests/files/<int:pk>/", entry_file, name="contests_entry_file"),
+        path("contests/previews/<int:pk>/", entry_preview, name="contests_entry_preview"),
+        path(
+            "contests/entries/<int:pk>/reprocess/",
+            reprocess_entry,
+            name="contests_entry_reprocess",
+        ),
+        *(
+            path(
+                f"contests/entries/<int:pk>/{action}/",
+                EntryStatusView.as_view(action=action),
+                name=f"contests_entry_{action}",
+            )
+            for action in STATUS_ACTIONS
+        ),
+        path("contests/archives/", ArchivesView.as_view(), name="contests_archives"),
+        path(
+            "contests/archives/<int:contest_id>/",
+            ArchivesView.as_view(),
+            name="contests_contest_archives",
+        ),
+        path(
+            "contests/archives/<int:contest_id>/request/",
+            request_archive,
+            name="contests_archive_request",
+        ),
+        path(
+            "contests/archives/download/<int:pk>/",
+            download_archive,
+            name="contests_archive_download",
+        ),
+    ]
+
+
+@hooks.register("register_calendar_kinds")
+def calendar_kinds():
+    """The calendar's filter offers contest stages (``ContestPage.calendar_entries``)."""
+    return {CALENDAR_KIND: _("Contest stages")}

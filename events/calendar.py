@@ -10,15 +10,28 @@ import json
 import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from .conf import setting
 from .models.base import EVENT_TIMEZONE, SCHEMA_EVENT_STATUS, EventStatus, event_uid
 
-#: Kinds of calendar entries and their labels; other apps add theirs in their AppConfig.ready().
+#: The events app's own kinds of calendar entries and their labels; see ``kind_labels``.
 KIND_LABELS = {
     "conference": _("Conferences"),
     "session": _("Section sessions"),
 }
+#: The Wagtail hook through which other apps name their kinds of calendar entries: a function
+#: returning ``{kind: label}`` (contests: ``{"contest_stage": _("Contest stages")}``).
+CALENDAR_KINDS_HOOK = "register_calendar_kinds"
+
+
+def kind_labels():
+    """Every kind of calendar entry with its label, in the calendar filter's order: the events
+    app's own, then those of the ``register_calendar_kinds`` hooks."""
+    labels = dict(KIND_LABELS)
+    for kinds in hooks.get_hooks(CALENDAR_KINDS_HOOK):
+        labels.update(kinds())
+    return labels
 
 REGION = "Кемеровская область"
 

@@ -1,33 +1,29 @@
-"""Contests for young librarians («КНИГИНЯ-2009»): the contest page with its rules, eligibility,
-nominations, weighted criteria, stages and entry limits. Entries, their processing, the jury
-and results build on these models.
+"""The contests index and the contest page: rules, eligibility, entry limits, and the inlines of
+``rules`` (nominations, weighted criteria, stages). Entries, their processing, the jury and
+results build on these pages.
 
 A contest is an event (``events.models.EventMixin``): its dates span the whole contest, and each
 stage (submissions open, judging, results…) is a line of the site's calendar.
 """
 
-import datetime
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock
-from kuzbib_site.base.models import Applicant, Municipality
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.models import Municipality
 
-from .views import SubmissionRoutesMixin
+from ..views import SubmissionRoutesMixin
 
 FILE_KINDS = [
     ("pdf", "PDF"),
@@ -37,6 +33,8 @@ FILE_KINDS = [
     ("jpeg", "JPEG"),
     ("png", "PNG"),
 ]
+#: The kind of the calendar lines of contests (one per stage), named in ``wagtail_hooks``.
+CALENDAR_KIND = "contest_stage"
 
 
 class ContestIndexPage(Page):
@@ -140,7 +138,7 @@ class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("rules")]
     parent_page_types = ["contests.ContestIndexPage"]
     subpage_types = []
-    event_kind = "contest_stage"
+    event_kind = CALENDAR_KIND
 
     class Meta:
         verbose_name = _("contest")
@@ -217,292 +215,4 @@ class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
     def submission_stage(self, now=None):
         """The submissions stage running now, or None: entries are taken only then."""
         now = now or timezone.now()
-        for stage in self.stages.all():
-            if (
-                stage.kind == Stage.Kind.SUBMISSIONS
-                and stage.start <= now
-                and (stage.end is None or now <= stage.end)
-            ):
-                return stage
-        return None
-
-
-class Nomination(Orderable):
-    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="nominations")
-    title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-
-    panels = [FieldPanel("title"), FieldPanel("description")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("nomination")
-        verbose_name_plural = _("nominations")
-
-    def __str__(self):
-        return self.title
-
-
-class Criterion(Orderable):
-    """A judging criterion: its weight in the total and the highest score a juror may give; for
-    every nomination, or for one."""
-
-    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("name"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-    weight = models.DecimalField(
-        _("weight"),
-        max_digits=5,
-        decimal_places=2,
-        default=1,
-        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
-    )
-    max_score = models.PositiveSmallIntegerField(
-        _("maximum score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    nomination = models.ForeignKey(
-        Nomination,
-        verbose_name=_("only for nomination"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="criteria",
-        help_text=_("Empty: the criterion applies to every nomination."),
-    )
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldRowPanel([FieldPanel("weight"), FieldPanel("max_score"), FieldPanel("nomination")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-
-    def __str__(self):
-        return self.name
-
-
-class Stage(Orderable):
-    """A dated stage of the contest, shown as a timeline and in the calendar."""
-
-    class Kind(models.TextChoices):
-        SUBMISSIONS = "submissions", _("submissions")
-        JUDGING = "judging", _("judging")
-        RESULTS = "results", _("results")
-        OTHER = "other", _("other")
-
-    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="stages")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=255)
-    start = models.DateTimeField(_("starts"))
-    end = models.DateTimeField(_("ends"), null=True, blank=True)
-
-    panels = [
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        ordering = ["start", "sort_order"]
-        verbose_name = _("stage")
-        verbose_name_plural = _("stages")
-
-    def __str__(self):
-        return self.title
-
-    def clean(self):
-        if self.end and self.start and self.end < self.start:
-            raise ValidationError({"end": _("A stage cannot end before it starts.")})
-
-    @property
-    def duration(self):
-        return (self.end - self.start) if self.end else datetime.timedelta(0)
-
-
-def entry_storage():
-    """Entry files are private: outside MEDIA_ROOT, served only by permission-checked views."""
-    return PrivateStorage("entries")
-
-
-class Entry(Applicant):
-    """A contest entry: who submitted it, in which nomination, what it is, its files and where
-    it stands. ``number`` is sequential per contest («КНИГИНЯ-2009/017»); the participant follows
-    the entry through a private link carrying ``token``."""
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
-        PROCESSING = "processing", _("being checked")
-        READY = "ready", _("ready for judging")
-        NEEDS_ATTENTION = "needs_attention", _("needs attention")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        DISQUALIFIED = "disqualified", _("disqualified")
-
-    contest = models.ForeignKey(
-        ContestPage, verbose_name=_("contest"), on_delete=models.CASCADE, related_name="entries"
-    )
-    number = models.PositiveIntegerField(_("number"), editable=False)
-    nomination = models.ForeignKey(
-        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="entries"
-    )
-    birth_date = models.DateField(_("date of birth"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    # A participant under 18 on the submission date enters with a parent's or guardian's consent.
-    guardian_name = models.CharField(
-        _("parent's or guardian's full name"), max_length=300, blank=True
-    )
-    guardian_consent_at = models.DateTimeField(
-        _("parent's or guardian's consent given at"), null=True, blank=True, editable=False
-    )
-    # The retention job keeps the participant's name and library when set: a winner's name stays
-    # on published results (set by the results, once they are built).
-    keeps_public_name = models.BooleanField(
-        _("name stays public (published results)"), default=False
-    )
-    municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
-    )
-    title = models.CharField(_("title of the entry"), max_length=300)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
-    )
-    status_reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo content"), default=False, editable=False)
-    # Processing (contests.processing): how many runs were started, when the last one began and
-    # when one finished; the log is what managers read on the entry's page.
-    processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    processing_started_at = models.DateTimeField(null=True, blank=True, editable=False)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
-    processing_log = models.JSONField(default=list, blank=True, editable=False)
-    # A bottom-k MinHash sketch of the entry's text, compared with the contest's other entries.
-    text_signature = models.JSONField(default=list, blank=True, editable=False)
-    # What the participant was told, so that e-mails go once even if a task runs twice.
-    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    notified_status = models.CharField(max_length=20, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["contest", "number"]
-        verbose_name = _("entry")
-        verbose_name_plural = _("entries")
-        constraints = [
-            models.UniqueConstraint(fields=["contest", "number"], name="one_number_per_entry")
-        ]
-
-    def __str__(self):
-        return f"{self.code} {self.title}"
-
-    @property
-    def code(self):
-        return f"{self.contest.entry_prefix}/{self.number:03d}"
-
-    @property
-    def is_pending(self):
-        """Still waiting for the processing pipeline."""
-        return self.status in (self.Status.RECEIVED, self.Status.PROCESSING)
-
-    def log(self, message, level="info", now=None):
-        """Append a line to the processing log (saved by the caller)."""
-        at = (now or timezone.now()).isoformat(timespec="seconds")
-        self.processing_log = [*self.processing_log, {"at": at, "level": level, "message": message}]
-
-
-class EntryFile(models.Model):
-    """One file of an entry, with what the upload check found out about it."""
-
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("file"), storage=entry_storage, upload_to="%Y/%m/", max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=10)
-    size = models.PositiveBigIntegerField(_("size, bytes"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Filled by the processing pipeline.
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
-    pages = models.PositiveIntegerField(_("pages or slides"), null=True, blank=True)
-    words = models.PositiveIntegerField(_("words"), null=True, blank=True)
-    text = models.TextField(_("extracted text"), blank=True)
-    preview = models.FileField(
-        _("preview"), storage=entry_storage, upload_to="previews/%Y/%m/", blank=True
-    )
-    problem = models.TextField(_("problem"), blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("entry file")
-        verbose_name_plural = _("entry files")
-
-    def __str__(self):
-        return self.original_name
-
-
-class EntryFlag(models.Model):
-    """Something the pipeline found that a manager must look at: a file identical to one of
-    another entry of the contest, or a text very like another entry's. Set on the entry
-    processed later, pointing at the earlier one."""
-
-    class Kind(models.TextChoices):
-        EXACT_DUPLICATE = "exact_duplicate", _("identical file")
-        NEAR_DUPLICATE = "near_duplicate", _("similar text")
-
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    other_entry = models.ForeignKey(
-        Entry,
-        verbose_name=_("matching entry"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    file = models.ForeignKey(
-        EntryFile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    similarity = models.FloatField(_("similarity"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("entry flag")
-        verbose_name_plural = _("entry flags")
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.other_entry.code}"
-
-
-class EntriesArchive(models.Model):
-    """A ZIP of a contest's entries (their files and a CSV list) that a manager asked for; built
-    by Celery on the ``pdf`` queue and downloaded through a permission-checked view."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
-
-    contest = models.ForeignKey(
-        ContestPage, verbose_name=_("contest"), on_delete=models.CASCADE, related_name="archives"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    file = models.FileField(storage=entry_storage, upload_to="archives/", blank=True)
-    entry_count = models.PositiveIntegerField(default=0)
-    size = models.PositiveBigIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("entries archive")
-        verbose_name_plural = _("entries archives")
-
-    def __str__(self):
-        return f"{self.contest} ({self.created_at:%d.%m.%Y %H:%M})"
+        return next((stage for stage in self.stages.all() if stage.is_open_for_entries(now)), None)

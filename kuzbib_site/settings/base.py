@@ -390,37 +390,14 @@ KUZBIB_EVENTS = {
     "PROPOSAL_FILE_MAX_BYTES": 10 * 1024 * 1024,
 }
 
+# The contests app's settings that this site takes from the environment; the rest keep the
+# defaults in contests/conf.py.
 KUZBIB_CONTESTS = {
-    # Participants younger than this on the submission date are refused; those under 18 enter
-    # with a parent's or guardian's consent.
-    "MIN_AGE": int(os.environ.get("KUZBIB_CONTESTS_MIN_AGE", "14")),
-    # An entry file's processing is stopped after the soft limit (the entry then needs
-    # attention) and its worker process killed after the hard one, so that a hostile file cannot
-    # hang a worker; a run that dies is retried at most this many times in all.
-    "PROCESSING_SOFT_TIME_LIMIT": int(os.environ.get("KUZBIB_PROCESSING_SOFT_TIME_LIMIT", "120")),
-    "PROCESSING_TIME_LIMIT": int(os.environ.get("KUZBIB_PROCESSING_TIME_LIMIT", "150")),
-    "PROCESSING_MAX_ATTEMPTS": 3,
-    # The sweeper re-sends entries still waiting after this many seconds (a broker outage).
-    "SWEEP_AFTER_SECONDS": 120,
-    # Estimated Jaccard similarity of 5-word shingles above which two texts are flagged.
-    "NEAR_DUPLICATE_THRESHOLD": 0.5,
-    # Texts shorter than this are not compared (too little to tell copying from chance).
-    "NEAR_DUPLICATE_MIN_WORDS": 50,
-    # What is kept of a file: at most this much extracted text, previews this wide.
-    "TEXT_MAX_CHARS": 1_000_000,
-    "PREVIEW_WIDTH": 800,
-    # Only the top of a taller first page is drawn (a PDF page may be 100,000 points tall).
-    "PREVIEW_MAX_HEIGHT": 1600,
-    # Images with more pixels than this are refused before decoding (decompression bombs).
-    "IMAGE_MAX_PIXELS": 60_000_000,
-    # Address space (MB) a file task may take beyond what its worker process had when the task
-    # began (resource.setrlimit(RLIMIT_AS), real workers only): past it a file's processing
-    # fails with MemoryError and the entry needs attention, instead of the machine swapping.
-    # 0: no limit.
-    "PROCESSING_MEMORY_MB": int(os.environ.get("KUZBIB_PROCESSING_MEMORY_MB", "1024")),
-    # ZIPs of all entries (every participant's files) are deleted by the sweeper this many days
-    # after they were asked for.
-    "ARCHIVE_KEEP_DAYS": int(os.environ.get("KUZBIB_CONTESTS_ARCHIVE_KEEP_DAYS", "7")),
+    "MIN_AGE": env_int("KUZBIB_CONTESTS_MIN_AGE", 14),
+    "PROCESSING_SOFT_TIME_LIMIT": env_int("KUZBIB_PROCESSING_SOFT_TIME_LIMIT", 120),
+    "PROCESSING_TIME_LIMIT": env_int("KUZBIB_PROCESSING_TIME_LIMIT", 150),
+    "PROCESSING_MEMORY_MB": env_int("KUZBIB_PROCESSING_MEMORY_MB", 1024),
+    "ARCHIVE_KEEP_DAYS": env_int("KUZBIB_CONTESTS_ARCHIVE_KEEP_DAYS", 7),
 }
 
 LOGGING = {

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from contests import processing
+from contests.conf import setting
 from contests.models import ContestPage, Entry, EntryFlag
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
     exact = next(flag for flag in flags if flag.kind == EntryFlag.Kind.EXACT_DUPLICATE)
     near = next(flag for flag in flags if flag.kind == EntryFlag.Kind.NEAR_DUPLICATE)
     assert exact.file.sha256 in {stored.sha256 for stored in exact.other_entry.files.all()}
-    assert near.similarity >= settings.KUZBIB_CONTESTS["NEAR_DUPLICATE_THRESHOLD"]
+    assert near.similarity >= setting("NEAR_DUPLICATE_THRESHOLD")
     assert {exact.entry_id, exact.other_entry_id}.isdisjoint({near.entry_id, near.other_entry_id})
 
     statuses = {entry.pk: entry.status for entry in entries}

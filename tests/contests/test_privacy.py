@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contests import processing
+from contests.domain import entry as entries
 from contests.forms import EntryForm
 from contests.models import ContestPage, Entry, Stage
 from kuzbib_site.base import retention
@@ -148,7 +149,7 @@ def test_an_erased_entry_is_never_processed_again(client, contest):
     entry = Entry.objects.get()
     Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.RECEIVED)
     assert retention.anonymise(entry)
-    assert processing.claim(entry.pk) is None
+    assert entries.start_processing(entry.pk) is None
     assert entry.pk not in processing.stuck(timezone.now() + datetime.timedelta(days=1))
     assert Entry.objects.get(pk=entry.pk).status == Entry.Status.RECEIVED
 
