@@ -1,5 +1,6 @@
 import datetime
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,7 +100,16 @@ def test_directory_groups_current_members_by_municipality(client, site_tree):
 def test_breadcrumbs_and_menu_come_from_the_tree(client, site_tree):
     child = StandardPageFactory(parent=site_tree["about"], title="История", slug="history")
     html = client.get(child.url).content.decode()
-    assert 'aria-label="Хлебные крошки"' in html or "breadcrumbs" in html
+    (nav,) = lxml.html.fromstring(html).xpath('//nav[@aria-label="Хлебные крошки"]')
+    crumbs = [
+        (item.text_content().strip(), item.xpath("string(a/@href)"), item.get("aria-current"))
+        for item in nav.xpath(".//li")
+    ]
+    assert crumbs == [
+        ("Главная", "/", None),
+        ("О партнёрстве", "/about/", None),
+        ("История", "", "page"),
+    ]
     assert 'href="/about/"' in html and 'aria-current="true"' in html
     assert 'href="/libraries/"' in html
 
