@@ -29,7 +29,8 @@ def test_visitor_reads_the_contest_page(page, home_page, axe_check):
     assert "Приём конкурсных работ" in main.inner_text()
     assert "не старше 35 лет на 1 февраля 2009 г." in main.inner_text()
     row = page.get_by_role("row", name="Практическая значимость")
-    assert "3" in row.inner_text()
+    # Weight, maximum score, nomination (for all of them).
+    assert row.get_by_role("cell").all_inner_texts() == ["3", "10", "все"]
     axe_check(page)
     with page.expect_download() as download:
         page.locator("a[href$='/ics/']").first.click()

@@ -153,21 +153,23 @@ def test_path_tricks_in_names_are_neutralised(client, contest):
 
 
 @pytest.mark.parametrize(
-    "overrides, message",
+    "overrides, field, message",
     [
-        ({"birth_date": "1960-01-01"}, "не старше 35"),
-        ({"email": "not-an-email"}, ""),
-        ({"title": "x" * 10_000}, ""),
-        ({"consent": ""}, "согласия"),
-        ({"nomination": "999999"}, ""),
-        ({"birth_date": "31.02.2000"}, ""),
-        ({"last_name": "Пет\x00рова"}, ""),
+        ({"birth_date": "1960-01-01"}, "birth_date", "не старше 35"),
+        ({"email": "not-an-email"}, "email", "правильный адрес электронной почты"),
+        ({"title": "x" * 10_000}, "title", "не более 300 символов"),
+        ({"consent": ""}, "consent", "согласия"),
+        ({"nomination": "999999"}, "nomination", "Выберите корректный вариант"),
+        ({"birth_date": "31.02.2000"}, "birth_date", "Введите правильную дату"),
+        ({"last_name": "Пет\x00рова"}, "last_name", "ноль-байт"),
     ],
 )
-def test_bad_input_is_refused(client, contest, overrides, message):
+def test_bad_input_is_refused(client, contest, overrides, field, message):
     response = post(client, contest, **overrides)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    errors = response.context["form"].errors
+    assert list(errors) == [field] and message in " ".join(errors[field])
+    assert message in response.content.decode()  # and the participant reads why
     assert not Entry.objects.exists()
 
 
