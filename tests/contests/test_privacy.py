@@ -20,6 +20,7 @@ from kuzbib_site.base import retention
 from kuzbib_site.base.privacy import consent_version
 from tests.factories import MunicipalityFactory
 from tests.factories import files as sample
+from tests.factories.contests import years_before
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,7 @@ def fresh_throttle():
 
 
 def years_ago(years, days=0):
-    today = timezone.localdate()
-    try:
-        born = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        born = today.replace(year=today.year - years, day=28)
-    return born + datetime.timedelta(days=days)
+    return years_before(timezone.localdate(), years) + datetime.timedelta(days=days)
 
 
 def form_data(contest, **overrides):

@@ -16,7 +16,9 @@ from django.utils import timezone
 from contests import submission
 from contests.models import Entry, Stage
 from tests.factories import LibraryFactory, MunicipalityFactory
+from tests.factories import contests as contest_factories
 from tests.factories import files as sample
+from tests.factories.contests import entry_data, years_before
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +226,13 @@ def test_form_queries_do_not_grow(client, contest, django_assert_max_num_queries
         LibraryFactory()
     with django_assert_max_num_queries(16):
         assert client.get(contest.url + "submit/").status_code == 200
+
+
+def test_the_entry_factory_works_on_29_february(contest, monkeypatch):
+    """A birth date 25 years before 29 February is 28 February, not a ValueError that would
+    fail every test making an entry on that day."""
+    monkeypatch.setattr(contest_factories, "today", lambda: datetime.date(2028, 2, 29))
+    data = entry_data(contest)
+    assert data["birth_date"] == datetime.date(2003, 2, 28)
+    assert years_before(datetime.date(2028, 2, 29), 4) == datetime.date(2024, 2, 29)
+    assert submission.submit(contest, data, []).birth_date == datetime.date(2003, 2, 28)

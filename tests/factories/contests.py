@@ -2,6 +2,7 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 
 from contests.models import ContestIndexPage, ContestPage, Criterion, Nomination, Stage
 from tests.factories.events import at
@@ -53,6 +54,20 @@ class StageFactory(factory.django.DjangoModelFactory):
     end = at(17, datetime.date(2009, 4, 30))
 
 
+def today():
+    """The day the factories count ages back from (a test may patch it to try a date)."""
+    return timezone.localdate()
+
+
+def years_before(day, years):
+    """The same day ``years`` years before ``day``: 28 February when ``day`` is 29 February and
+    that year has none (``day.replace(year=…)`` alone raises then)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def entry_data(contest, **overrides):
     """What ``contests.submission.submit`` takes for an eligible participant of ``contest``."""
     from tests.factories import MunicipalityFactory
@@ -64,7 +79,7 @@ def entry_data(contest, **overrides):
         "last_name": "Иванова",
         "first_name": "Мария",
         "patronymic": "",
-        "birth_date": datetime.date.today().replace(year=datetime.date.today().year - 25),
+        "birth_date": years_before(today(), 25),
         "email": "ivanova@example.ru",
         "phone": "",
         "library": None,
