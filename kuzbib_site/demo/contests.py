@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contests import processing, submission
+from contests.domain import entry as entry_domain
 from contests.models import (
     ContestIndexPage,
     ContestPage,
@@ -239,10 +240,11 @@ def load_entries(contest):
             submitted[position] = (entry.pk, sent)
         for pk, sent in submitted.values():
             processing.run(pk, now=sent + datetime.timedelta(minutes=2))
+        # The participant withdrew it while submissions were open, saying why.
         position, withdrawn_at, reason = WITHDRAWN
-        Entry.objects.filter(pk=submitted[position][0]).update(
-            status=Entry.Status.WITHDRAWN, status_reason=reason, withdrawn_at=withdrawn_at
-        )
+        withdrawn = Entry.objects.select_related("contest").get(pk=submitted[position][0])
+        entry_domain.withdraw(withdrawn, now=withdrawn_at)
+        Entry.objects.filter(pk=withdrawn.pk).update(status_reason=reason)
         # Nobody reads the demo participants' mail: count receipts and news as sent.
         contest.entries.filter(is_demo=True).update(
             receipt_sent_at=F("created_at"), notified_status=F("status")
