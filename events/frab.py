@@ -1,9 +1,10 @@
 """The conference schedule in the Frab/Pentabarf format that conference apps read (Giggity,
 ConfClerk, EventFahrplan and the c3voc tools): ``schedule.xml`` and ``schedule.json``, as the
 c3voc's published schemas describe them (``validator/xsd/schedule.xml.xsd`` and
-``validator/json/schema.json`` in https://github.com/voc/schedule). They are served at the
-conference's ``schedule-xml/`` and ``schedule-json/``: Wagtail only routes URLs made of word
-segments ending in a slash, so ``…/schedule.xml`` would need a URL pattern of its own.
+``validator/json/schema.json`` in https://github.com/voc/schedule). ``events/views/programme.py``
+serves them at the conference's ``schedule-xml/`` and ``schedule-json/``: Wagtail only routes URLs
+made of word segments ending in a slash, so ``…/schedule.xml`` would need a URL pattern of its
+own.
 
 Each talk is an event of its own: talks follow one another from the start of their session,
 each lasting its ``Talk.duration`` minutes, in the session's room. A session without talks is
@@ -16,15 +17,12 @@ the site's language (Russian) whatever the visitor's language.
 """
 
 import datetime
-import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -350,21 +348,3 @@ def schedule_json(schedule):
             },
         },
     }
-
-
-# --- Responses ----------------------------------------------------------------------------------
-
-
-def schedule_xml_response(conference, request):
-    with translation.override(settings.LANGUAGE_CODE):
-        content = schedule_xml(build_schedule(conference, request))
-    return HttpResponse(content, content_type="application/xml; charset=utf-8")
-
-
-def schedule_json_response(conference, request):
-    with translation.override(settings.LANGUAGE_CODE):
-        data = schedule_json(build_schedule(conference, request))
-    return HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
-    )

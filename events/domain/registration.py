@@ -377,15 +377,6 @@ def check_in(registration, now=None):
     return registration
 
 
-def find_by_token(token):
-    """The registration behind a private link, or None for anything malformed or unknown."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 64:
-        return None
-    if not all(c.isalnum() or c in "-_" for c in token) or not token.isascii():
-        return None
-    return Registration.objects.select_related("conference", "library").filter(token=token).first()
-
-
 # --- Personal agenda --------------------------------------------------------------------------
 
 

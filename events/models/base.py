@@ -15,7 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import path
+
+from kuzbib_site.base.routes import GET, page_route
 
 from ..conf import setting
 
@@ -108,17 +109,11 @@ class EventMixin(LocalTimesMixin, models.Model):
     def is_past(self):
         return self.end < timezone.now()
 
-    @path("ics/", name="ics")
-    def ics(self, request):
-        """«Добавить в календарь»: this event as an .ics file."""
-        from ..calendar import build_calendar
-        from ..views.calendar import ics_response
-
-        content = build_calendar(self.ical_events(request), self.title)
-        return ics_response(content, f"{self.event_kind}-{self.pk}.ics")
+    #: «Добавить в календарь»: this event as an .ics file.
+    ics = page_route("ics/", "ics", "events.views.calendar.event_ics", methods=GET)
 
     def ical_events(self, request):
-        from ..calendar import page_ical_events
+        from ..calendar import page_ical_events  # noqa: PLC0415 — calendar imports this module
 
         return page_ical_events(self, request)
 

@@ -9,19 +9,20 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from kuzbib_site.base.blocks import BaseStreamBlock
+from kuzbib_site.base.routes import GET, page_route
 
+from ..calendar import event_jsonld, jsonld_script
 from ..panels import ProceedingsPanel
-from ..views.proposal import ProposalRoutesMixin
-from ..views.registration import RegistrationRoutesMixin
 from .base import EVENT_TIMEZONE, RICH, CalendarEntry, EventMixin
 from .resolutions import ResolutionPage
 from .sessions import SectionSessionPage, Talk
@@ -47,13 +48,12 @@ class EventIndexPage(RoutablePageMixin, Page):
         return strip_tags(self.intro)
 
     def get_context(self, request, *args, **kwargs):
-        from ..calendar import kind_labels
+        from ..calendar import KIND_LABELS
 
-        kinds = kind_labels()
         context = super().get_context(request, *args, **kwargs)
         entries = CalendarEntry.objects.select_related("page")
         kind = request.GET.get("kind", "")
-        if kind in kinds:
+        if kind in KIND_LABELS:
             entries = entries.filter(kind=kind)
         else:
             kind = ""
@@ -78,7 +78,7 @@ class EventIndexPage(RoutablePageMixin, Page):
                 "kind": kind,
                 "year": year,
                 "when": when,
-                "kinds": kinds.items(),
+                "kinds": KIND_LABELS.items(),
                 "years": sorted(
                     {d.year for d in CalendarEntry.objects.dates("start", "year")}, reverse=True
                 ),
@@ -86,22 +86,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
         return context
 
-    @path("ics/", name="ics")
-    def ics_feed(self, request):
-        """Every event, past and future, as one subscribable calendar."""
-        from ..calendar import build_calendar, entry_ical_event
-        from ..views.calendar import ics_response
-
-        entries = CalendarEntry.objects.select_related("page")
-        content = build_calendar(
-            [entry_ical_event(entry, request) for entry in entries], self.title
-        )
-        return ics_response(content, "kuzbib-events.ics")
+    #: Every event, past and future, as one subscribable calendar.
+    ics_feed = page_route("ics/", "ics", "events.views.calendar.calendar_feed", methods=GET)
 
 
-class ConferencePage(
-    RegistrationRoutesMixin, ProposalRoutesMixin, RoutablePageMixin, EventMixin, Page
-):
+class ConferencePage(RoutablePageMixin, EventMixin, Page):
     """One session of the partnership's annual conference («VIII Ежегодная сессия»). Its section
     sessions and its resolution are child pages. Its figures are counted from the programme, or
     entered by editors for historic sessions held before the site existed."""
@@ -254,8 +243,6 @@ class ConferencePage(
         return context
 
     def jsonld(self, request, sessions):
-        from ..calendar import event_jsonld, jsonld_script
-
         return jsonld_script(event_jsonld(self, request, sub_events=sessions))
 
     def ical_events(self, request):
@@ -265,23 +252,63 @@ class ConferencePage(
             events += session.ical_events(request)
         return events
 
-    @path("programme/", name="programme")
-    def programme(self, request):
-        """The programme grid: days, times by rooms."""
-        from ..programme import programme_response
+    @cached_property
+    def registration_info(self):
+        """What the conference page says about registration: state, dates and the link."""
+        from ..domain import registration  # noqa: PLC0415 — the domain imports the models
 
-        return programme_response(self, request)
+        state = registration.registration_state(self)
+        return {
+            "state": state,
+            "available": state != registration.State.UNAVAILABLE,
+            "open": registration.is_open(state),
+            "opens": self.registration_opens,
+            "closes": registration.closes_at(self),
+        }
 
-    @path("schedule-xml/", name="schedule_xml")
-    def schedule_xml(self, request):
-        """The schedule for conference apps (Frab/Pentabarf XML)."""
-        from ..frab import schedule_xml_response
+    def cfp_is_open(self, now=None):
+        """Proposals are taken from ``cfp_opens`` (empty: never) until ``cfp_closes`` (empty:
+        the start of the conference)."""
+        now = now or timezone.now()
+        if self.cfp_opens is None or now < self.cfp_opens:
+            return False
+        return now < (self.cfp_closes or self.start)
 
-        return schedule_xml_response(self, request)
-
-    @path("schedule-json/", name="schedule_json")
-    def schedule_json(self, request):
-        """The schedule for conference apps (Frab JSON)."""
-        from ..frab import schedule_json_response
-
-        return schedule_json_response(self, request)
+    # Public routes: view functions of events/views/, imported on the first request.
+    programme = page_route(
+        "programme/", "programme", "events.views.programme.programme", methods=GET
+    )
+    #: The schedule for conference apps (Frab/Pentabarf XML and JSON).
+    schedule_xml = page_route(
+        "schedule-xml/", "schedule_xml", "events.views.programme.schedule_xml", methods=GET
+    )
+    schedule_json = page_route(
+        "schedule-json/", "schedule_json", "events.views.programme.schedule_json", methods=GET
+    )
+    registration_form = page_route(
+        "register/", "register", "events.views.registration.registration_form"
+    )
+    registration_done = page_route(
+        "register/done/",
+        "register_done",
+        "events.views.registration.registration_done",
+        methods=GET,
+    )
+    registration_status = page_route(
+        "registration/<str:token>/",
+        "registration_status",
+        "events.views.registration.registration_status",
+    )
+    registration_agenda = page_route(
+        "registration/<str:token>/agenda/",
+        "registration_agenda",
+        "events.views.registration.registration_agenda",
+        methods=GET,
+    )
+    proposal_form = page_route("propose/", "propose", "events.views.proposal.proposal_form")
+    proposal_done = page_route(
+        "propose/done/", "proposal_done", "events.views.proposal.proposal_done", methods=GET
+    )
+    proposal_status = page_route(
+        "proposal/<str:token>/", "proposal_status", "events.views.proposal.proposal_status"
+    )

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from kuzbib_site.base.routes import GET, page_route
 
 from .base import RICH
 
@@ -82,12 +84,8 @@ class ResolutionPage(RoutablePageMixin, Page):
         )
         return context
 
-    @path("pdf/", name="pdf")
-    def pdf(self, request):
-        """The resolution as a PDF download."""
-        from ..programme import resolution_pdf_response
-
-        return resolution_pdf_response(self, request)
+    #: The resolution as a PDF download.
+    pdf = page_route("pdf/", "pdf", "events.views.resolution.resolution_pdf", methods=GET)
 
 
 class ResolutionItem(ClusterableModel):

@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from kuzbib_site.base.models import Person
 
+from ..calendar import event_jsonld, jsonld_script
 from .base import RICH, EventMixin
 
 
@@ -83,8 +84,6 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
         return context
 
     def jsonld(self, request, performers):
-        from ..calendar import event_jsonld, jsonld_script
-
         data = event_jsonld(self, request, performers=performers)
         conference = self.get_parent()
         data["superEvent"] = {

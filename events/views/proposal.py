@@ -1,106 +1,76 @@
-"""The public side of the call for papers, as routes of the conference page:
+"""The public side of the call for papers, routes of ``ConferencePage``:
 
 - ``propose/`` — the proposal form (GET) and its submission (POST, then a redirect);
 - ``propose/done/`` — a thank-you page;
 - ``proposal/<token>/`` — the author's private page: status, the decision's message, withdrawal.
 
-GET requests never write. The mixin defines no fields; ``ConferencePage`` mixes it in.
+GET requests never write. Each view is ``view(request, page, **route_kwargs)``, declared with
+``kuzbib_site.base.routes.page_route`` (which adds CSRF protection and the method check).
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.views.decorators.csrf import csrf_protect
-from wagtail.contrib.routable_page.models import path
 
 from kuzbib_site.base import throttle
-from kuzbib_site.base.privacy import erase_on_request, link_expired, private_response
+from kuzbib_site.base.privacy import erase_on_request
+from kuzbib_site.base.routes import not_found, private_page, private_record
+
+from ..domain import proposal as proposals
+from ..forms import ProposalForm
+from ..models import Proposal
+from ..retention import erase_proposal
 
 
-class ProposalRoutesMixin:
-    def cfp_is_open(self, now=None):
-        """Proposals are taken from ``cfp_opens`` (empty: never) until ``cfp_closes`` (empty:
-        the start of the conference)."""
-        now = now or timezone.now()
-        if self.cfp_opens is None or now < self.cfp_opens:
-            return False
-        return now < (self.cfp_closes or self.start)
-
-    @path("propose/", name="propose")
-    def proposal_form(self, request):
-        return csrf_protect(self._proposal_form)(request)
-
-    def _proposal_form(self, request):
-        from ..domain.proposal import submit
-        from ..forms import ProposalForm
-
-        if request.method not in ("GET", "HEAD", "POST"):
-            return HttpResponseNotAllowed(["GET", "POST"])
-        is_open = self.cfp_is_open()
-        form = refusal = None
-        if is_open:
-            if request.method == "POST":
-                form = ProposalForm(request.POST, request.FILES, conference=self)
-                valid, refusal = throttle.validate(request, form, "proposal")
-                if valid:
-                    try:
-                        submit(self, form)
-                    except ValidationError as error:
-                        form.add_error(None, error)
-                    else:
-                        return HttpResponseRedirect(
-                            self.url + self.reverse_subpage("proposal_done")
-                        )
-            else:
-                form = ProposalForm(conference=self)
-        context = {
-            "page": self,
-            "self": self,
-            "form": form,
-            "is_open": is_open,
-            "closes": self.cfp_closes or self.start,
-        }
-        response = TemplateResponse(request, "events/cfp/form.html", context)
-        return throttle.throttled(response, refusal) if refusal else response
-
-    @path("propose/done/", name="proposal_done")
-    def proposal_done(self, request):
-        return TemplateResponse(request, "events/cfp/done.html", {"page": self, "self": self})
-
-    @path("proposal/<str:token>/", name="proposal_status")
-    def proposal_status(self, request, token):
-        return csrf_protect(self._proposal_status)(request, token)
-
-    def _proposal_status(self, request, token):
-        from ..domain.proposal import withdraw
-        from ..models import Proposal
-        from ..retention import erase_proposal
-
-        proposal = (
-            Proposal.objects.select_related("section", "talk__session")
-            .filter(conference=self, token=token[:64], anonymised_at=None)
-            .first()
-        )
-        if proposal is None or link_expired(self.end, proposal.created_at):
-            return private_response(
-                TemplateResponse(
-                    request, "events/cfp/not_found.html", {"page": self, "self": self}, status=404
-                )
-            )
+def proposal_form(request, page):
+    is_open = page.cfp_is_open()
+    form = refusal = None
+    if is_open:
         if request.method == "POST":
-            action = request.POST.get("action")
-            if action == "erase":
-                return erase_on_request(request, self, lambda: erase_proposal(proposal))
-            if action == "withdraw":
-                withdraw(proposal)
-            return HttpResponseRedirect(request.path)
-        context = {
-            "page": self,
-            "self": self,
-            "proposal": proposal,
-            "confirm_erase": request.GET.get("erase") == "1",
-        }
-        return private_response(
-            TemplateResponse(request, "events/cfp/status.html", context), has_forms=True
-        )
+            form = ProposalForm(request.POST, request.FILES, conference=page)
+            valid, refusal = throttle.validate(request, form, "proposal")
+            if valid:
+                try:
+                    proposals.submit(page, form)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    return HttpResponseRedirect(page.url + page.reverse_subpage("proposal_done"))
+        else:
+            form = ProposalForm(conference=page)
+    context = {
+        "page": page,
+        "self": page,
+        "form": form,
+        "is_open": is_open,
+        "closes": page.cfp_closes or page.start,
+    }
+    response = TemplateResponse(request, "events/cfp/form.html", context)
+    return throttle.throttled(response, refusal) if refusal else response
+
+
+def proposal_done(request, page):
+    return TemplateResponse(request, "events/cfp/done.html", {"page": page, "self": page})
+
+
+def proposal_status(request, page, token):
+    proposal = private_record(
+        Proposal.objects.select_related("section", "talk__session").filter(conference=page),
+        token,
+        ends=page.end,
+    )
+    if proposal is None:
+        return not_found(request, page, "events/cfp/not_found.html")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "erase":
+            return erase_on_request(request, page, lambda: erase_proposal(proposal))
+        if action == "withdraw":
+            proposals.withdraw(proposal)
+        return HttpResponseRedirect(request.path)
+    return private_page(
+        request,
+        page,
+        "events/cfp/status.html",
+        {"proposal": proposal, "confirm_erase": request.GET.get("erase") == "1"},
+    )
