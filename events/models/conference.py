@@ -21,7 +21,7 @@ from wagtail.search import index
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.routes import GET, page_route
 
-from ..calendar import event_jsonld, jsonld_script
+from ..calendar import event_jsonld, jsonld_script, kind_labels
 from ..panels import ProceedingsPanel
 from .base import EVENT_TIMEZONE, RICH, CalendarEntry, EventMixin
 from .resolutions import ResolutionPage
@@ -48,12 +48,11 @@ class EventIndexPage(RoutablePageMixin, Page):
         return strip_tags(self.intro)
 
     def get_context(self, request, *args, **kwargs):
-        from ..calendar import KIND_LABELS
-
+        kinds = kind_labels()
         context = super().get_context(request, *args, **kwargs)
         entries = CalendarEntry.objects.select_related("page")
         kind = request.GET.get("kind", "")
-        if kind in KIND_LABELS:
+        if kind in kinds:
             entries = entries.filter(kind=kind)
         else:
             kind = ""
@@ -78,7 +77,7 @@ class EventIndexPage(RoutablePageMixin, Page):
                 "kind": kind,
                 "year": year,
                 "when": when,
-                "kinds": KIND_LABELS.items(),
+                "kinds": kinds.items(),
                 "years": sorted(
                     {d.year for d in CalendarEntry.objects.dates("start", "year")}, reverse=True
                 ),
