@@ -100,23 +100,14 @@ def test_validation(contest):
     assert contest.file_kinds == ["pdf", "docx"]
 
 
-def test_contest_page_queries_do_not_grow(client, contest, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_contest_page_queries_do_not_grow(contest, assert_queries_bounded):
+    def more_rules():
+        for _ in range(10):
+            NominationFactory(contest=contest)
+            CriterionFactory(contest=contest)
+            StageFactory(contest=contest)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(contest.url).status_code == 200
-        return len(captured)
-
-    client.get(contest.url)
-    few = count()
-    for _ in range(10):
-        NominationFactory(contest=contest)
-        CriterionFactory(contest=contest)
-        StageFactory(contest=contest)
-    with django_assert_max_num_queries(16):
-        assert count() == few
+    assert_queries_bounded(contest.url, more_rules, cap=16)
 
 
 def test_demo_has_knyaginya_linked_from_resolution_item_5(client):

@@ -11,8 +11,6 @@ import pypdf
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -331,15 +329,7 @@ def test_conference_editor_links_the_documents(client, admin_user, conference, p
 # --- Queries ----------------------------------------------------------------------------------
 
 
-def count_queries(client, address):
-    with CaptureQueriesContext(connection) as queries:
-        pdf_pages(client.get(address))
-    return len(queries.captured_queries)
-
-
-def test_queries_do_not_grow_with_registrations(
-    client, editor, conference, django_assert_max_num_queries
-):
+def test_queries_do_not_grow_with_registrations(client, editor, conference, assert_queries_bounded):
     def add(n, start):
         for i in range(start, start + n):
             RegistrationFactory(
@@ -350,12 +340,8 @@ def test_queries_do_not_grow_with_registrations(
             )
 
     client.force_login(editor)
-    addresses = [url(name, conference) for name in ALL]
     add(2, 0)
-    few = [count_queries(client, address) for address in addresses]
-    add(28, 2)
-    many = [count_queries(client, address) for address in addresses]
-    assert few == many
-    for address, count in zip(addresses, many, strict=True):
-        with django_assert_max_num_queries(count):
-            client.get(address)
+    addresses = [url(name, conference) for name in ALL]
+    assert_queries_bounded(addresses, lambda: add(28, 2), cap=12)
+    for address in addresses:
+        assert len(pdf_pages(client.get(address))) >= 1  # each is a PDF, read to its end
