@@ -2,11 +2,14 @@
 per entry (withdrawn ones left out) holding its files under their original names, and
 ``entries.csv`` listing every entry with its status, reason, files and flags.
 
-A manager asks for it (``request``); the ``build_entries_archive`` task on the ``pdf`` queue
-writes it (``build``) into private storage, from where a permission-checked admin view serves
-it. The archive's row is its state: pending, ready or failed. A request whose task was lost is
-sent again by the sweeper (``stuck``); a build that runs twice, one after another or at once,
-stores one file.
+The archive is a background build (``EntriesArchive``, a ``BackgroundBuild``): a manager asks
+for it (``request``); the ``build_entries_archive`` task on the ``pdf`` queue runs it
+(``build``, through ``kuzbib_site.base.builds.run``), whose work (``write``) makes the ZIP in
+private storage, from where a permission-checked admin view serves it. The row is its state:
+queued, being built, ready or failed. The builds' sweeper sends again a build whose task was
+lost, queues again one whose worker died, fails one asked for too long ago and deletes archives
+past ``ARCHIVE_KEEP_DAYS``; a build that runs twice, one after another or at once, stores one
+file.
 
 ``entries.csv`` is UTF-8 with a BOM and ``;`` between cells: Excel with Russian regional
 settings — what the organisers open it with — splits columns on ``;`` (``,`` is the decimal
@@ -15,9 +18,7 @@ either.
 """
 
 import csv
-import datetime
 import io
-import logging
 import re
 import shutil
 import tempfile
@@ -26,31 +27,16 @@ import zipfile
 
 from anyascii import anyascii
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files import File
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuzbib_site.base import builds
 from kuzbib_site.base.exports import neutralise_formula
-from kuzbib_site.base.queue import enqueue_on_commit
 
-from .conf import setting
 from .domain import in_site_language
-from .models import ContestPage, EntriesArchive, Entry, EntryFile, EntryFlag
+from .models import EntriesArchive, Entry, EntryFile, EntryFlag
 
-logger = logging.getLogger(__name__)
-
-# A pending archive younger than this is on its way: asking again returns it. Older, its task
-# is taken for lost and the sweeper sends it again.
-WAIT = datetime.timedelta(minutes=15)
-# A pending archive this old is given up (a file that stays unreadable would otherwise be
-# retried by the sweeper for ever); the manager may ask for a new one.
-GIVE_UP_AFTER = datetime.timedelta(hours=6)
-# Held while a build runs, so that the sweeper's re-sends of a long build return at once; it
-# outlives the task's hard time limit (1900 s), so a killed worker's build is retried later.
-BUILD_LOCK_SECONDS = 2000
 TITLE_CHARS = 60
 # Characters a folder or file name may not contain once unpacked on Windows or Unix.
 UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*]')
@@ -58,46 +44,22 @@ CSV_DELIMITER = ";"
 
 
 def request(contest, user):
-    """A new pending archive of ``contest``'s entries with its build sent on commit, or the one
-    asked for in the last ``WAIT`` that is still pending."""
-    from .tasks import build_entries_archive  # noqa: PLC0415 — tasks run the archive's build
-
-    with transaction.atomic():
-        # The contest's lock makes two managers' clicks at the same moment share one archive.
-        ContestPage.objects.select_for_update(of=("self",)).only("pk").get(pk=contest.pk)
-        archive = EntriesArchive.objects.filter(
-            contest=contest,
-            status=EntriesArchive.Status.PENDING,
-            created_at__gte=timezone.now() - WAIT,
-        ).first()
-        if archive is None:
-            archive = EntriesArchive.objects.create(contest=contest, requested_by=user)
-            enqueue_on_commit(build_entries_archive, archive_id=archive.pk)
-    return archive
+    """A new queued archive of ``contest``'s entries with its build sent on commit, or the one
+    asked for moments ago that is still queued (two clicks share one archive)."""
+    return builds.request(EntriesArchive, contest=contest, requested_by=user)
 
 
-def build(archive_id, now=None):
-    """Write the ZIP of a pending archive and mark it ready. Nothing happens if the archive is
-    gone, no longer pending or being built by another worker. An OSError (storage unavailable)
-    propagates so that the task retries; any other failure marks the archive failed."""
-    lock = f"contests:entries-archive:{archive_id}"
-    if not cache.add(lock, True, BUILD_LOCK_SECONDS):
-        return
-    try:
-        _build(archive_id, now or timezone.now())
-    finally:
-        cache.delete(lock)
+def build(archive_id):
+    """Build a queued archive: the ZIP is written and the archive marked ready. Nothing happens
+    if it is gone, being built by another worker or finished; one asked for too long ago fails.
+    An OSError (storage unavailable) queues it again and propagates, for the task to retry; any
+    other failure marks it failed with the error."""
+    return builds.run(archive_id, EntriesArchive, write, retry_on=(OSError,))
 
 
 def stuck(now):
-    """Ids of archives pending for longer than ``WAIT``: their task was lost or died."""
-    return list(
-        EntriesArchive.objects.filter(
-            status=EntriesArchive.Status.PENDING, created_at__lt=now - WAIT
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:100]
-    )
+    """Ids of archives queued for longer than a build's message may take: the task was lost."""
+    return builds.stuck(EntriesArchive, now)
 
 
 def delete_expired(now):
@@ -105,18 +67,7 @@ def delete_expired(now):
     files first: a ZIP holds every participant's files and personal data, so it is kept no
     longer than the managers need to download it. Returns how many were deleted; an archive
     whose file cannot be deleted now (storage away) stays for the next sweep."""
-    keep = datetime.timedelta(days=setting("ARCHIVE_KEEP_DAYS"))
-    deleted = 0
-    for old in EntriesArchive.objects.filter(created_at__lt=now - keep).order_by("pk")[:100]:
-        if old.file:
-            try:
-                old.file.storage.delete(old.file.name)
-            except OSError:
-                logger.warning("Entries archive %s: its file could not be deleted", old.pk)
-                continue
-        old.delete()
-        deleted += 1
-    return deleted
+    return builds.delete_expired(EntriesArchive, now)
 
 
 def download_name(contest):
@@ -147,44 +98,18 @@ def entry_folder(entry):
 
 
 @in_site_language
-def _build(archive_id, now):
-    archive = EntriesArchive.objects.select_related("contest").filter(pk=archive_id).first()
-    if archive is None or archive.status != EntriesArchive.Status.PENDING:
-        return
-    if archive.created_at < now - GIVE_UP_AFTER:
-        _fail(archive_id, _("The archive could not be prepared in time; ask for a new one."), now)
-        return
+def write(archive):
+    """The build's work: the ZIP in a temporary spool (``builds.run`` saves and closes it),
+    with the archive's entry count and size set on it."""
+    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — run() closes it
     try:
-        with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
-            entry_count = _write_zip(archive.contest, spool)
-            size = spool.tell()
-            spool.seek(0)
-            name = download_name(archive.contest)
-            archive.file.save(name, File(spool, name=name), save=False)
-    except OSError:
+        archive.entry_count = _write_zip(archive.contest, spool)
+        archive.size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
         raise
-    except Exception as error:
-        logger.exception("Entries archive %s failed", archive_id)
-        _fail(archive_id, str(error)[:2000] or error.__class__.__name__, now)
-        return
-    # Only a pending archive becomes ready: of two runs at once the first to get here wins.
-    won = EntriesArchive.objects.filter(pk=archive_id, status=EntriesArchive.Status.PENDING).update(
-        file=archive.file.name,
-        entry_count=entry_count,
-        size=size,
-        status=EntriesArchive.Status.READY,
-        error="",
-        finished_at=now,
-    )
-    if not won:
-        # Another run finished first (or the archive was deleted): keep only its file.
-        archive.file.storage.delete(archive.file.name)
-
-
-def _fail(archive_id, error, now):
-    EntriesArchive.objects.filter(pk=archive_id, status=EntriesArchive.Status.PENDING).update(
-        status=EntriesArchive.Status.FAILED, error=error, finished_at=now
-    )
+    return download_name(archive.contest), spool
 
 
 def _entries(contest):

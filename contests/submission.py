@@ -9,12 +9,12 @@ file beyond the upload checks."""
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kuzbib_site.base.mail import build_email
+from kuzbib_site.base.db import retry_when_locked
+from kuzbib_site.base.mail import build_email, send_once
 from kuzbib_site.base.queue import enqueue_on_commit
 from kuzbib_site.base.uploads import safe_filename
 
@@ -27,8 +27,12 @@ STATUS_SUBJECT = _("Your contest entry %(code)s: %(status)s")
 
 def submit(contest, data, files, now=None):
     """Save a valid entry and its files; number it under the contest row's lock, so that
-    concurrent submissions get distinct sequential numbers. Returns the entry."""
-    with transaction.atomic():
+    concurrent submissions get distinct sequential numbers. Returns the entry. On SQLite, a
+    submission that finds the database locked by another writer is tried again
+    (``retry_when_locked``): the write lock is taken when the transaction begins, before any
+    file is stored."""
+
+    def save():
         locked = (
             ContestPage.objects.select_for_update(of=("self",))
             .only("pk", "last_entry_number")
@@ -52,7 +56,9 @@ def submit(contest, data, files, now=None):
             stored.file.save(name, uploaded, save=False)
             stored.save()
         _after_submit(entry.pk)
-    return entry
+        return entry
+
+    return retry_when_locked(save)
 
 
 def _after_submit(entry_id):
@@ -62,45 +68,35 @@ def _after_submit(entry_id):
     enqueue_on_commit(process_entry, entry_id=entry_id)
 
 
-def send_receipt(entry_id):
-    entry = (
-        Entry.objects.select_related("contest", "nomination")
-        .filter(pk=entry_id, anonymised_at=None)  # erased: nobody left to write to
-        .first()
-    )
-    if entry is None or entry.receipt_sent_at is not None:
-        return
-    if not Entry.objects.filter(pk=entry_id, receipt_sent_at=None).update(
-        receipt_sent_at=timezone.now()
-    ):
-        return
-    try:
-        build_receipt(entry).send()
-    except Exception:
-        Entry.objects.filter(pk=entry_id).update(receipt_sent_at=None)
-        raise
-
-
-def send_status(entry_id):
-    entry = (
+def _to_write_to(entry_id):
+    """The entry with what its e-mails show, or None once it is erased (nobody left to write
+    to)."""
+    return (
         Entry.objects.select_related("contest", "nomination")
         .filter(pk=entry_id, anonymised_at=None)
         .first()
     )
-    if entry is None or entry.status not in Entry.Status.notified():
-        return
-    claimed = (
-        Entry.objects.filter(pk=entry_id, status=entry.status)
-        .exclude(notified_status=entry.status)
-        .update(notified_status=entry.status)
-    )
-    if not claimed:
-        return
-    try:
-        build_status_email(entry).send()
-    except Exception:
-        Entry.objects.filter(pk=entry_id).update(notified_status="")
-        raise
+
+
+def send_receipt(entry_id):
+    """The receipt, sent once whatever the number of times the task runs."""
+    entry = _to_write_to(entry_id)
+    if entry is not None:
+        send_once(entry, "receipt_sent_at", build_receipt, where={"anonymised_at": None})
+
+
+def send_status(entry_id):
+    """The e-mail about the entry's current status, sent once per status (a status that
+    changed again before the task ran is told by the next task, not this one)."""
+    entry = _to_write_to(entry_id)
+    if entry is not None and entry.status in Entry.Status.notified():
+        send_once(
+            entry,
+            "notified_status",
+            build_status_email,
+            value=entry.status,
+            where={"status": entry.status, "anonymised_at": None},
+        )
 
 
 def unsent_receipts(now):

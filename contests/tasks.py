@@ -78,14 +78,15 @@ def send_entry_status(*, entry_id):
     time_limit=1900,
     ignore_result=True,
 )
-def build_entries_archive(*, archive_id):
-    archive.build(archive_id)
+def build_entries_archive(*, build_id):
+    """Sent by ``archive.request`` and by the builds' sweeper (``kuzbib.base.sweep_builds``)."""
+    archive.build(build_id)
 
 
 @shared_task(name="kuzbib.contests.sweep", ignore_result=True)
 def sweep():
-    """Run by beat: send again what a broker outage or a dead worker left waiting, and delete
-    ZIPs of entries kept for longer than ``ARCHIVE_KEEP_DAYS``."""
+    """Run by beat: send again what a broker outage or a dead worker left waiting. (The entries'
+    ZIPs are background builds: ``kuzbib.base.sweep_builds`` sweeps them.)"""
     now = timezone.now()
     for entry_id in processing.stuck(now):
         enqueue(process_entry, entry_id=entry_id)
@@ -93,6 +94,3 @@ def sweep():
         enqueue(send_entry_receipt, entry_id=entry_id)
     for entry_id in submission.unsent_statuses(now):
         enqueue(send_entry_status, entry_id=entry_id)
-    for archive_id in archive.stuck(now):
-        enqueue(build_entries_archive, archive_id=archive_id)
-    archive.delete_expired(now)

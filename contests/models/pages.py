@@ -22,8 +22,7 @@ from wagtail.search import index
 from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Municipality
-
-from ..views import SubmissionRoutesMixin
+from kuzbib_site.base.routes import GET, page_route
 
 FILE_KINDS = [
     ("pdf", "PDF"),
@@ -62,7 +61,7 @@ class ContestIndexPage(Page):
         return context
 
 
-class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
+class ContestPage(RoutablePageMixin, EventMixin, Page):
     """A professional-skills contest: rules, who may enter, nominations, how entries are judged,
     the stages with their dates and what an entry may contain."""
 
@@ -139,6 +138,13 @@ class ContestPage(SubmissionRoutesMixin, RoutablePageMixin, EventMixin, Page):
     parent_page_types = ["contests.ContestIndexPage"]
     subpage_types = []
     event_kind = CALENDAR_KIND
+
+    # Entering the contest: view functions of contests/views.py, imported on the first request.
+    submit_form = page_route("submit/", "submit", "contests.views.submit")
+    entry_status = page_route("entry/<str:token>/", "entry_status", "contests.views.entry_status")
+    entry_state = page_route(
+        "entry/<str:token>/state/", "entry_state", "contests.views.entry_state", methods=GET
+    )
 
     class Meta:
         verbose_name = _("contest")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contests import archive, submission
 from contests.models import EntriesArchive
-from contests.tasks import sweep
+from kuzbib_site.base.tasks import sweep_builds as sweep
 from tests.factories import files as sample
 from tests.factories.contests import entry_data, uploads
 
@@ -101,10 +101,10 @@ def test_sweeper_deletes_zips_after_the_configured_days(
     )
     now = timezone.now()
     EntriesArchive.objects.filter(pk__in=[old.pk, failed.pk]).update(
-        created_at=now - datetime.timedelta(days=3, minutes=1)
+        requested_at=now - datetime.timedelta(days=3, minutes=1)
     )
     EntriesArchive.objects.filter(pk=recent.pk).update(
-        created_at=now - datetime.timedelta(days=2, hours=23)
+        requested_at=now - datetime.timedelta(days=2, hours=23)
     )
     old.refresh_from_db()
     recent.refresh_from_db()
