@@ -1,5 +1,12 @@
 # Kuzbib: the two setup commands are `make demo` and `make test`; see README.md.
-PYTHON ?= python3.11
+
+# The Pythons Kuzbib runs on (pyproject's requires-python), newest first. PYTHON=python3.12 picks
+# one; otherwise the newest that is installed and runs (a pyenv shim may exist without it).
+SUPPORTED_PYTHONS := 3.14 3.13 3.12 3.11
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for v in $(SUPPORTED_PYTHONS); do \
+	python$$v -c "" >/dev/null 2>&1 && { echo python$$v; break; }; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -7,11 +14,17 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint format messages makemessages install worker beat clean
+.PHONY: demo test test-fast bench lint format messages makemessages install worker beat clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Kuzbib needs Python 3.11 ($(PYTHON) not found)" >&2; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ -x $(PY) ]; then echo "Using $(VENV) ($$($(PY) --version))"; else \
+	  [ -n "$(PYTHON)" ] || { echo "Kuzbib needs Python 3.11 to 3.14: none of python3.11 … python3.14 runs here (install one, or give PYTHON=)" >&2; exit 1; }; \
+	  $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))' 2>/dev/null \
+	    || { echo "Kuzbib needs Python 3.11 to 3.14; $(PYTHON) does not run here or is another version" >&2; exit 1; }; \
+	  $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null \
+	    || { echo "$(PYTHON) has no venv module: apt-get install $(notdir $(PYTHON))-venv" >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"; \
+	  $(PYTHON) -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
@@ -32,6 +45,10 @@ demo: messages
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: no browser, no Redis or worker processes, nothing that takes long on its own.
+test-fast: messages
+	$(BIN)/pytest -m "not browser and not services and not slow" $(PYTEST_ARGS)
 
 bench: messages
 	$(PY) -m bench.run
