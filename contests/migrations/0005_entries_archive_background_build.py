@@ -1,6 +1,6 @@
 """EntriesArchive becomes a ``BackgroundBuild`` (kuzbib_site.base): ``created_at`` is renamed
-``requested_at``, ``started_at`` is added, and the states map onto the builds' own — «pending»
-becomes «requested» (queued); «ready» and «failed» stay. Existing rows and their files are kept."""
+``requested_at``, ``started_at`` is added and the status takes the builds' states; 0006 maps the
+rows' states. Existing rows and their files are kept."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -8,17 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 import contests.models
-
-
-def pending_to_requested(apps, schema_editor):
-    archives = apps.get_model("contests", "EntriesArchive")
-    archives.objects.filter(status="pending").update(status="requested")
-
-
-def requested_to_pending(apps, schema_editor):
-    # «running» has no older name: a build under way is «pending» again.
-    archives = apps.get_model("contests", "EntriesArchive")
-    archives.objects.filter(status__in=["requested", "running"]).update(status="pending")
 
 
 class Migration(migrations.Migration):
@@ -58,7 +47,6 @@ class Migration(migrations.Migration):
                 verbose_name="status",
             ),
         ),
-        migrations.RunPython(pending_to_requested, requested_to_pending),
         migrations.AlterField(
             model_name="entriesarchive",
             name="error",
