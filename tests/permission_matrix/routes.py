@@ -1,0 +1,186 @@
+"""Who gets 200 on which route: the five roles, our routes by URL name (``EXPECTED``), the
+admin-only namespaces of our snippets, Wagtail's own and public routes, and ``classify(name)``.
+A new route of ours must be added to ``EXPECTED``: tests/test_permission_matrix.py fails until
+it is."""
+
+import re
+
+ANON, PARTICIPANT, LEADER, VIEWER, EDITOR = "anonymous", "participant", "leader", "viewer", "editor"
+ROLES = (ANON, PARTICIPANT, LEADER, VIEWER, EDITOR)
+MARKERS = ("Маркерова", "leak-marker@example.org")
+# Roles that may see Маркерова's personal data: they hold «Can view» on registrations, proposals
+# and entries. Everyone else must never find it in any response.
+MAY_SEE_PERSONAL_DATA = {VIEWER, EDITOR}
+
+# Who gets 200; every other role must not. Sets of roles:
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset({LEADER, VIEWER, EDITOR})
+VIEWERS = frozenset({VIEWER, EDITOR})
+EDITORS = frozenset({EDITOR})
+NOBODY = frozenset()
+# Wagtail's own admin views: the public never gets 200; what each staff role gets is Wagtail's
+# business (and the markers check still applies).
+ADMIN_ONLY = "admin-only"
+
+#: Our routes, by URL name (``namespace:name``; ``Page:route`` for routable pages).
+EXPECTED = {
+    # The public site.
+    "search": EVERYONE,
+    "healthz": EVERYONE,
+    "robots_txt": EVERYONE,
+    "sitemap": EVERYONE,
+    "low_vision": NOBODY,  # switches the mode with a cookie and redirects back
+    "set_language": NOBODY,  # POST only
+    "page": EVERYONE,  # every live page through wagtail_serve
+    "EventIndexPage:index_route": EVERYONE,
+    "EventIndexPage:ics": EVERYONE,
+    "ConferencePage:index_route": EVERYONE,
+    "ConferencePage:ics": EVERYONE,
+    "ConferencePage:programme": EVERYONE,
+    "ConferencePage:schedule_xml": EVERYONE,
+    "ConferencePage:schedule_json": EVERYONE,
+    "ConferencePage:register": EVERYONE,
+    "ConferencePage:register_done": EVERYONE,
+    "ConferencePage:propose": EVERYONE,
+    "ConferencePage:proposal_done": EVERYONE,
+    # Private links: the link is the credential, so whoever holds it gets the page (the
+    # participant's own data, never anyone else's); a forged token gets 404.
+    "ConferencePage:registration_status": EVERYONE,
+    "ConferencePage:registration_agenda": EVERYONE,
+    "ConferencePage:proposal_status": EVERYONE,
+    "SectionSessionPage:index_route": EVERYONE,
+    "SectionSessionPage:ics": EVERYONE,
+    "ResolutionPage:index_route": EVERYONE,
+    "ResolutionPage:pdf": EVERYONE,
+    "ContestPage:index_route": EVERYONE,
+    "ContestPage:ics": EVERYONE,
+    "ContestPage:submit": EVERYONE,
+    "ContestPage:entry_status": EVERYONE,
+    "ContestPage:entry_state": EVERYONE,
+    # Our admin views.
+    "base_reports:arrears": EDITORS,
+    "base_reports:arrears_results": EDITORS,
+    "base_reports:retention": EDITORS,
+    "events_admin:proceedings_build": EDITORS,
+    "events_admin:proposal_decide": EDITORS,  # Маркерова's proposal is not the leader's section
+    "events_admin:proposal_file": EDITORS,
+    "events_admin:participants_list": VIEWERS,
+    "events_admin:badges": VIEWERS,
+    "events_admin:certificates": VIEWERS,
+    "events_admin:certificate": VIEWERS,
+    "contests_entry_file": VIEWERS,
+    "contests_entry_preview": VIEWERS,
+    "contests_entry_reprocess": NOBODY,  # POST only
+    "contests_entry_disqualify": EDITORS,
+    "contests_entry_withdraw": EDITORS,
+    "contests_archives": EDITORS,
+    "contests_contest_archives": EDITORS,
+    "contests_archive_request": NOBODY,  # POST only
+    "contests_archive_download": EDITORS,
+    # The snippets of personal data: listing and export for those who may view them; editing,
+    # history, usage and actions for those who may change them (Wagtail's rule); no chooser at
+    # all; nobody adds one by hand.
+    "wagtailsnippets_events_registration:list": VIEWERS,
+    "wagtailsnippets_events_registration:list_results": VIEWERS,
+    "wagtailsnippets_events_registration:add": NOBODY,
+    "wagtailsnippets_events_registration:copy": NOBODY,
+    "wagtailsnippets_events_registration:edit": EDITORS,
+    "wagtailsnippets_events_registration:delete": EDITORS,
+    "wagtailsnippets_events_registration:delete-multiple": EDITORS,
+    "wagtailsnippets_events_registration:history": EDITORS,
+    "wagtailsnippets_events_registration:history_results": EDITORS,
+    "wagtailsnippets_events_registration:usage": EDITORS,
+    "wagtailsnippets_events_registration:action": EDITORS,
+    # Leaders list the proposals they may decide (their section's); others get an empty list
+    # unless they may edit the conference (ProposalPermissionPolicy, cfp.decidable_by).
+    "wagtailsnippets_events_proposal:list": STAFF,
+    "wagtailsnippets_events_proposal:list_results": STAFF,
+    "wagtailsnippets_events_proposal:add": NOBODY,
+    "wagtailsnippets_events_proposal:copy": NOBODY,
+    "wagtailsnippets_events_proposal:edit": EDITORS,
+    "wagtailsnippets_events_proposal:delete": EDITORS,
+    "wagtailsnippets_events_proposal:delete-multiple": EDITORS,
+    "wagtailsnippets_events_proposal:history": EDITORS,
+    "wagtailsnippets_events_proposal:history_results": EDITORS,
+    "wagtailsnippets_events_proposal:usage": EDITORS,
+    "wagtailsnippets_contests_entry:list": VIEWERS,
+    "wagtailsnippets_contests_entry:list_results": VIEWERS,
+    "wagtailsnippets_contests_entry:add": NOBODY,
+    "wagtailsnippets_contests_entry:copy": NOBODY,
+    "wagtailsnippets_contests_entry:edit": EDITORS,
+    "wagtailsnippets_contests_entry:delete": EDITORS,
+    "wagtailsnippets_contests_entry:delete-multiple": EDITORS,
+    "wagtailsnippets_contests_entry:history": EDITORS,
+    "wagtailsnippets_contests_entry:history_results": EDITORS,
+    "wagtailsnippets_contests_entry:usage": EDITORS,
+    "wagtailsnippets_contests_entry:inspect": VIEWERS,
+}
+#: Our snippets without personal data (people on the programme, libraries, municipalities, dues,
+#: resolution items): Wagtail's usual admin rules, by namespace.
+ADMIN_ONLY_NAMESPACES = (
+    "wagtailsnippets_base_person",
+    "wagtailsnippets_base_library",
+    "wagtailsnippets_base_municipality",
+    "wagtailsnippets_base_membershipfee",
+    "wagtailsnippets_events_resolutionitem",
+    "wagtailsnippetchoosers_base_person",
+    "wagtailsnippetchoosers_base_library",
+    "wagtailsnippetchoosers_base_municipality",
+    "wagtailsnippetchoosers_base_membershipfee",
+    "wagtailsnippetchoosers_events_resolutionitem",
+)
+#: Wagtail's own namespaces and names (the admin's pages, images, documents, users, workflows…):
+#: admin only, except the public ones below. A snippet or chooser of a model of ours is never
+#: Wagtail's own: it must be listed above.
+WAGTAIL_OWN = re.compile(
+    r"^(wagtailadmin\w*|wagtailimages\w*|wagtaildocs\w*|wagtailusers\w*|wagtailsites|"
+    r"wagtailredirects|wagtailforms|wagtailsettings|wagtailembeds|wagtail_bulk_action|"
+    r"wagtailcore\w*)(:|$)|^wagtailsnippets:"
+)
+WAGTAIL_PUBLIC = {
+    "wagtailadmin_login": frozenset({ANON, PARTICIPANT}),  # staff are sent on to the admin
+    "wagtailadmin_password_reset": EVERYONE,
+    "wagtailadmin_password_reset_done": EVERYONE,
+    "wagtailadmin_password_reset_complete": EVERYONE,
+    "wagtailadmin_password_reset_confirm": EVERYONE,  # "invalid link" page for a made-up token
+    "wagtailadmin_javascript_catalog": EVERYONE,
+    "wagtailadmin_sprite": EVERYONE,
+    "wagtaildocs_serve": EVERYONE,  # a public document
+    # No page or document of the world has a password: 404 for everyone.
+    "wagtaildocs_authenticate_with_password": NOBODY,
+    "wagtailcore_authenticate_with_password": NOBODY,
+    "wagtailcore_login": EVERYONE,
+}
+EXPORTS = ("csv", "xlsx")
+#: Routes built by hand rather than from their pattern (regex routes with unnamed groups).
+SPECIAL_URLS = {"wagtaildocs_serve": lambda world: world["document"].url}
+#: Wagtail's «failwhale» page raises an error on purpose, for admins to test error reporting.
+FAILS_ON_PURPOSE = {"wagtailadmin_error_test"}
+UNNAMED = {
+    "admin/test404/": ADMIN_ONLY,
+    "admin/^.*/$": ADMIN_ONLY,
+    "admin/password_reset/": EVERYONE,
+}
+
+
+def classify(name):
+    if name in EXPECTED:
+        return EXPECTED[name]
+    if name in WAGTAIL_PUBLIC:
+        return WAGTAIL_PUBLIC[name]
+    namespace = name.rpartition(":")[0]
+    if namespace in ADMIN_ONLY_NAMESPACES:
+        return ADMIN_ONLY
+    if WAGTAIL_OWN.search(name) and namespace not in OUR_PERSONAL_NAMESPACES:
+        return ADMIN_ONLY
+    return None
+
+
+OUR_PERSONAL_NAMESPACES = {
+    "wagtailsnippets_events_registration",
+    "wagtailsnippets_events_proposal",
+    "wagtailsnippets_contests_entry",
+    "wagtailsnippetchoosers_events_registration",
+    "wagtailsnippetchoosers_events_proposal",
+    "wagtailsnippetchoosers_contests_entry",
+}
