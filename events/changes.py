@@ -2,10 +2,7 @@
 who chose the session. The previous state is the session's calendar entry, which publishing is
 about to refresh."""
 
-from django.core.mail import get_connection
-from django.db import transaction
-from django.utils import timezone
-
+from kuzbib_site.base.mail import send_once
 from kuzbib_site.base.queue import enqueue_on_commit
 
 from . import emails
@@ -60,32 +57,29 @@ def affected(change):
 
 def notify(change_id):
     """E-mail the change to the affected registrants, once: a repeated delivery of the task
-    finds ``notified_at`` set and sends nothing."""
-    with transaction.atomic():
-        change = (
-            ProgrammeChange.objects.select_for_update()
-            .select_related("conference")
-            .filter(pk=change_id, notified_at=None)
-            .first()
+    finds ``notified_at`` claimed and sends nothing (``base.mail.send_once``)."""
+    change = (
+        ProgrammeChange.objects.select_related("conference")
+        .filter(pk=change_id, notified_at=None)
+        .first()
+    )
+    if change is None:
+        return 0
+    return send_once(change, "notified_at", _messages)
+
+
+def _messages(change):
+    return [
+        emails.build_email(
+            registration.email,
+            emails.PROGRAMME_CHANGE_SUBJECT,
+            "events/emails/programme_change",
+            {
+                "conference": change.conference,
+                "change": change,
+                "registration": registration,
+                "link": registration.private_url(),
+            },
         )
-        if change is None:
-            return 0
-        messages = [
-            emails.build_email(
-                registration.email,
-                emails.PROGRAMME_CHANGE_SUBJECT,
-                "events/emails/programme_change",
-                {
-                    "conference": change.conference,
-                    "change": change,
-                    "registration": registration,
-                    "link": registration.private_url(),
-                },
-            )
-            for registration in affected(change)
-        ]
-        if messages:
-            get_connection().send_messages(messages)
-        change.notified_at = timezone.now()
-        change.save(update_fields=["notified_at"])
-    return len(messages)
+        for registration in affected(change)
+    ]

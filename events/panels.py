@@ -9,7 +9,8 @@ class ProceedingsPanel(Panel):
         template_name = "events/admin/proceedings_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .documents import certificates_available
+            # documents imports the models, whose ConferencePage shows this panel.
+            from .documents import certificates_available  # noqa: PLC0415
 
             context = super().get_context_data(parent_context)
             conference = self.instance

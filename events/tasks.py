@@ -6,6 +6,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from kuzbib_site.base.mail import send_once
 from kuzbib_site.base.queue import enqueue
 
 from . import changes, emails, proceedings
@@ -71,7 +72,14 @@ def send_proposal_email(*, proposal_id, kind):
         .first()
     )
     if proposal is not None:
-        emails.build_proposal_email(proposal, kind).send()
+        # Once per kind (received, then accepted or declined), however often the task runs.
+        send_once(
+            proposal,
+            "notified_kind",
+            lambda proposal: emails.build_proposal_email(proposal, kind),
+            value=kind,
+            where={"anonymised_at": None},
+        )
 
 
 @shared_task(

@@ -11,21 +11,17 @@ E-mails are enqueued with ``transaction.on_commit``: nothing is sent for work th
 """
 
 import datetime
-import random
-import time
 
-from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base.db import retry_when_locked
+from kuzbib_site.base.mail import claim
 from kuzbib_site.base.queue import enqueue_on_commit
 
 from ..models import ConferencePage, Registration, SectionSessionPage, SessionSeat
 from ..tasks import send_registration_email
-
-#: How often a transaction that found SQLite locked is tried again.
-LOCK_RETRIES = 30
 
 #: At most one reminder (the private link sent again to an address already registered) per
 #: registration in this time; any e-mail about the registration counts.
@@ -127,38 +123,27 @@ def _has_room(conference):
 # --- Transactions -----------------------------------------------------------------------------
 
 
-def _is_lock_error(error):
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
-
-
 def _locked(conference_pk, work):
-    """Run ``work(conference)`` in a transaction holding the conference row's lock; retry when
-    SQLite says the database is locked."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with transaction.atomic():
-                conference = (
-                    ConferencePage.objects.select_for_update(of=("self",))
-                    .only(
-                        "pk",
-                        "registration_opens",
-                        "registration_closes",
-                        "capacity",
-                        "requires_approval",
-                        "start",
-                        "status",
-                    )
-                    .get(pk=conference_pk)
-                )
-                return work(conference)
-        except OperationalError as error:
-            if not _is_lock_error(error) or attempt == LOCK_RETRIES - 1:
-                raise
-            if transaction.get_connection().in_atomic_block:
-                raise  # an outer transaction must retry as a whole
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
-    raise AssertionError("unreachable")
+    """Run ``work(conference)`` in a transaction holding the conference row's lock; on SQLite,
+    run it again while the database is locked (``base.db.retry_when_locked``)."""
+
+    def locked_work():
+        conference = (
+            ConferencePage.objects.select_for_update(of=("self",))
+            .only(
+                "pk",
+                "registration_opens",
+                "registration_closes",
+                "capacity",
+                "requires_approval",
+                "start",
+                "status",
+            )
+            .get(pk=conference_pk)
+        )
+        return work(conference)
+
+    return retry_when_locked(locked_work)
 
 
 def _send(registration, kind):
@@ -277,12 +262,8 @@ def claim_reminder(registration, now=None):
     ``REMINDER_INTERVAL``), recording the moment in the same UPDATE, so that of two concurrent
     repeats only one sends."""
     now = now or timezone.now()
-    claimed = (
-        Registration.objects.filter(pk=registration.pk)
-        .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - REMINDER_INTERVAL))
-        .update(last_emailed_at=now)
-    )
-    return claimed == 1
+    free = Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - REMINDER_INTERVAL)
+    return claim(registration, "last_emailed_at", value=now, unclaimed=free) is not None
 
 
 def _promote_waitlisted(conference):

@@ -7,7 +7,6 @@ in one table, refreshed when the page is published or unpublished, so that the e
 home page and the .ics feed read every kind of event with one query.
 """
 
-import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -98,16 +97,8 @@ class EventMixin(LocalTimesMixin, models.Model):
             raise ValidationError({"end": _("The event cannot end before it starts.")})
 
     @property
-    def is_multi_day(self):
-        return self.local_start.date() != self.local_end.date()
-
-    @property
     def is_cancelled(self):
         return self.status == EventStatus.CANCELLED
-
-    @property
-    def is_past(self):
-        return self.end < timezone.now()
 
     #: «Добавить в календарь»: this event as an .ics file.
     ics = page_route("ics/", "ics", "events.views.calendar.event_ics", methods=GET)
@@ -182,13 +173,3 @@ def sync_calendar(page):
     CalendarEntry.objects.filter(page=page).exclude(key__in=wanted).delete()
     for key, values in wanted.items():
         CalendarEntry.objects.update_or_create(page=page, key=key, defaults=values)
-
-
-def local_date(value):
-    return timezone.localtime(value, EVENT_TIMEZONE).date() if value else None
-
-
-def day_bounds(day):
-    """UTC datetimes of the start and end of a calendar day in the region."""
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=EVENT_TIMEZONE)
-    return start, start + datetime.timedelta(days=1)

@@ -97,6 +97,9 @@ class Proposal(Applicant):
         related_name="proposal",
     )
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The last e-mail the author was sent ("received", "accepted", "rejected"): each is sent once
+    # (``base.mail.send_once``), however often its task is delivered.
+    notified_kind = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
