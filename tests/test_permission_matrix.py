@@ -50,6 +50,8 @@ from tests.permission_matrix.routes import (
 )
 from tests.permission_matrix.world import build_world
 
+pytestmark = pytest.mark.slow  # every route as five roles
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):

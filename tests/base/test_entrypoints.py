@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.services  # fresh interpreters
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Everything a deployment sets that the production settings read; none of it is inherited.

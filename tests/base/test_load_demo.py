@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 from kuzbib_site.base.models import Library, MembershipFee, Municipality
 from kuzbib_site.home.models import HomePage, LibraryIndexPage, StandardPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def load(**options):

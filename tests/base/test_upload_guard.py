@@ -121,6 +121,7 @@ def test_the_address_space_limit_applies_inside_and_is_restored_after():
         assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
+@pytest.mark.services  # measured in a process of its own
 def test_the_web_check_of_hostile_files_keeps_peak_memory_flat(tmp_path):
     files = sample.hostile_files()
     warm = {"warm.pdf": sample.pdf(), "warm.docx": sample.docx(), "warm.odt": sample.odt()}

@@ -9,7 +9,7 @@ from contests import processing
 from contests.conf import setting
 from contests.models import ContestPage, Entry, EntryFlag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def load_demo(capture):

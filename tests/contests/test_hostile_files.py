@@ -34,6 +34,7 @@ def in_russian(function, *args):
         return function(*args)
 
 
+@pytest.mark.services  # measured in a process of its own
 def test_the_workers_inspection_of_hostile_files_keeps_peak_memory_flat(tmp_path):
     files = sample.hostile_files()
     warm = {

@@ -12,7 +12,7 @@ from events.models import (
     Talk,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_has_the_viii_session_and_its_full_resolution(client):

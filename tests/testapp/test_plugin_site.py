@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]  # a pytest run of its own
+
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_TESTS = Path(__file__).resolve().parent / "plugin_tests"
 
