@@ -1,6 +1,7 @@
-"""The suite's own machinery: the query budget fails when queries grow or pass the cap, and the
+"""The suite's own machinery: the query budget fails when queries grow or pass the cap; the
 test settings put the cache in Redis when REDIS_URL is set (shared with the workers a test
-starts, through KUZBIB_TEST_CACHE_URL), in local memory otherwise."""
+starts, through KUZBIB_TEST_CACHE_URL), in local memory otherwise; a worker holding a slow file
+is not idle until the test lets the file go."""
 
 import json
 import os
@@ -11,7 +12,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import QueryBudget
+from contests import submission
+from contests.models import Entry
+from tests.conftest import QueryBudget, _worker_is_idle
+from tests.factories import files as sample
+from tests.factories.contests import entry_data, uploads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,3 +103,20 @@ def test_the_test_cache_is_redis_with_redis_url_and_shared_with_workers():
     assert without["inherited"] == ""
     worker = probe_settings(REDIS_URL="redis://127.0.0.1:6379/15", KUZBIB_TEST_CACHE_URL="")
     assert worker["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_holding_a_file_is_busy_until_the_test_lets_it_go(
+    contest, redis_url, use_broker, start_worker, held_files, settings, wait_until_idle
+):
+    app = use_broker(redis_url)
+    env = {"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), **held_files.env}
+    worker = start_worker(app, redis_url, env=env)
+    held_files.hold()
+    submission.submit(contest, entry_data(contest), uploads(("slow-a.pdf", sample.pdf(), "pdf")))
+    held_files.wait_held(worker=worker)
+    assert Entry.objects.get().status == Entry.Status.PROCESSING
+    assert not _worker_is_idle(worker)
+    held_files.release()
+    wait_until_idle(worker)
+    assert Entry.objects.get().status == Entry.Status.READY
