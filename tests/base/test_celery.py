@@ -1,28 +1,16 @@
 """Background work through a real Redis and a real worker process."""
 
-import time
-
 import pytest
 
 from kuzbib_site.base.models import WorkerHeartbeat
 from kuzbib_site.base.tasks import heartbeat
 
 
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def test_task_sent_through_redis_runs_in_the_worker(celery_worker):
+def test_task_sent_through_redis_runs_in_the_worker(celery_worker, wait_until):
     result = heartbeat.apply_async(kwargs={"name": "through-redis"})
     assert result.id
-    assert wait_for(lambda: WorkerHeartbeat.objects.filter(name="through-redis").exists()), (
-        celery_worker.output()
-    )
+    ran = WorkerHeartbeat.objects.filter(name="through-redis")
+    wait_until(ran.exists, timeout=30, worker=celery_worker, what="the heartbeat")
     assert "kuzbib.base.heartbeat" in celery_worker.output()
 
 
@@ -38,6 +26,7 @@ def test_heartbeat_is_idempotent(db):
 
 
 @pytest.mark.parametrize("queue", ["files", "pdf", "mail"])
-def test_worker_consumes_every_queue(celery_worker, queue):
+def test_worker_consumes_every_queue(celery_worker, queue, wait_until):
     heartbeat.apply_async(kwargs={"name": f"queue-{queue}"}, queue=queue)
-    assert wait_for(lambda: WorkerHeartbeat.objects.filter(name=f"queue-{queue}").exists())
+    ran = WorkerHeartbeat.objects.filter(name=f"queue-{queue}")
+    wait_until(ran.exists, timeout=30, worker=celery_worker, what=f"the heartbeat on {queue}")

@@ -5,7 +5,6 @@ worker's inspection keeps its peak memory flat (measured in a separate process);
 runs file tasks under an address-space limit and replaces pool processes that grew."""
 
 import io
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -149,19 +148,10 @@ def test_hostile_files_through_the_public_form(
 # --- A real worker -----------------------------------------------------------------------------
 
 
-def wait_for(condition, worker, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"Timed out; the worker said:\n{worker.output()}", pytrace=False)
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(300)
 def test_a_real_worker_processes_files_under_the_memory_limits(
-    contest, redis_url, use_broker, start_worker, settings, tmp_path
+    contest, redis_url, use_broker, start_worker, settings, tmp_path, wait_until
 ):
     contest.max_file_mb = contest.max_entry_mb = 20
     contest.save()
@@ -182,7 +172,7 @@ def test_a_real_worker_processes_files_under_the_memory_limits(
     poster = submission.submit(
         contest, entry_data(contest), uploaded(("poster.png", sample.huge_png(8000, 7000), "png"))
     )
-    wait_for(lambda: not Entry.objects.get(pk=poster.pk).is_pending, worker)
+    wait_until(lambda: not Entry.objects.get(pk=poster.pk).is_pending, worker=worker)
     poster.refresh_from_db()
     assert poster.status == Entry.Status.NEEDS_ATTENTION, worker.output()
     problem = in_russian(inspection._memory_problem, "poster.png")
@@ -192,10 +182,10 @@ def test_a_real_worker_processes_files_under_the_memory_limits(
     text = submission.submit(
         contest, entry_data(contest), uploaded(("a.docx", sample.docx(), "docx"))
     )
-    wait_for(lambda: not Entry.objects.get(pk=text.pk).is_pending, worker)
+    wait_until(lambda: not Entry.objects.get(pk=text.pk).is_pending, worker=worker)
     assert Entry.objects.get(pk=text.pk).status == Entry.Status.READY, worker.output()
     # worker_max_memory_per_child: the pool process that did the work was replaced.
-    wait_for(lambda: worker.children() and worker.children() != [first_child], worker)
+    wait_until(lambda: worker.children() and worker.children() != [first_child], worker=worker)
 
 
 def test_a_thumbnail_over_its_cap_only_means_no_preview():
