@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuzbib_site.base.forms import LibraryOrNameMixin, library_field
 from kuzbib_site.base.privacy import consent_version
@@ -10,6 +11,7 @@ from kuzbib_site.base.uploads import check_upload, safe_filename
 
 from .conf import setting
 from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
+from .models.registration import NAME_PART_MAX_LENGTH, split_full_name
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
@@ -23,6 +25,13 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
 class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
     """Registration for a conference. Every entered value is kept when the form has errors."""
 
+    # One field for the full name, in the Russian order; stored as last name, first name and
+    # patronymic (``split_full_name``).
+    name = forms.CharField(
+        label=pgettext_lazy("person", "full name"),
+        max_length=200,
+        error_messages={"required": _("Please enter your full name.")},
+    )
     library = library_field()
     sessions = SessionChoiceField(
         label=_("Sessions of interest"),
@@ -66,8 +75,10 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
             "role": forms.RadioSelect,
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "new_library_name": _("If your library is not in the list, write its full name.")
+        }
         error_messages = {
-            "name": {"required": _("Please enter your full name.")},
             "email": {
                 "required": _("Please enter your e-mail address."),
                 "invalid": _("Please enter a valid e-mail address, e.g. name@library.ru."),
@@ -110,6 +121,11 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError(_("Please enter your full name."))
+        if any(len(part) > NAME_PART_MAX_LENGTH for part in split_full_name(name)):
+            raise forms.ValidationError(
+                _("Each part of the name may be at most %(limit)d characters long.")
+                % {"limit": NAME_PART_MAX_LENGTH}
+            )
         return name
 
     def clean_email(self):
@@ -122,7 +138,7 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
         return " ".join(self.cleaned_data["position"].split())
 
     def _post_clean(self):
-        # The registration is created by events.registration.register(), not by this form;
+        # The registration is created by events.domain.registration.register(), not this form;
         # skip the model's validation of the fields the form does not set (conference, consent).
         pass
 

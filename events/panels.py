@@ -22,7 +22,7 @@ class ProceedingsPanel(Panel):
                 # One query; the names link to each person's certificate.
                 context["attendees"] = (
                     conference.registrations.filter(attended=True)
-                    .only("pk", "name")
-                    .order_by("name", "pk")
+                    .only("pk", "last_name", "first_name", "patronymic")
+                    .order_by("last_name", "first_name", "patronymic", "pk")
                 )
             return context

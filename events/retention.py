@@ -17,50 +17,58 @@ from .domain.registration import cancel
 from .models import Proposal, Registration
 
 
-class RegistrationPolicy(RetentionPolicy):
-    """Conference registrations."""
+class ApplicantPolicy(RetentionPolicy):
+    """A record with an ``Applicant``'s person fields, erased alike for every kind: name, e-mail,
+    position, a typed library name and the private link; plus the kind's own ``erased`` fields
+    and ``files``."""
 
-    key = "registration"
-    model = Registration
     end_field = "conference__end"
+    #: The kind's own fields and the values they are erased to.
+    erased = {}
 
-    def anonymise(self, record, now):
-        Registration.objects.filter(pk=record.pk).update(
-            name=ERASED_NAME,
-            email=erased_email(record.pk),
-            position="",
-            new_library_name="",
-            accessibility_needs="",
-            token=new_token(),
-        )
+    def files(self, record):
+        """The stored files the record names, deleted once it is anonymised."""
         return []
 
-
-class ProposalPolicy(RetentionPolicy):
-    """Report proposals (an accepted one's talk stays on the programme)."""
-
-    key = "proposal"
-    model = Proposal
-    end_field = "conference__end"
-
     def anonymise(self, record, now):
-        files = [record.file] if record.file else []
-        Proposal.objects.filter(pk=record.pk).update(
+        files = self.files(record)
+        self.model.objects.filter(pk=record.pk).update(
             last_name=ERASED_NAME,
             first_name="",
             patronymic="",
             email=erased_email(record.pk),
             position="",
             new_library_name="",
-            co_authors="",
-            # The abstract may describe the author's work in their own words; an accepted
-            # talk keeps its own public copy.
-            abstract="",
-            decision_message="",
-            file="",
             token=new_token(),
+            **self.erased,
         )
         return files
+
+
+class RegistrationPolicy(ApplicantPolicy):
+    """Conference registrations: accessibility needs (health data) go too."""
+
+    key = "registration"
+    model = Registration
+    erased = {"accessibility_needs": ""}
+
+
+class ProposalPolicy(ApplicantPolicy):
+    """Report proposals (an accepted one's talk stays on the programme)."""
+
+    key = "proposal"
+    model = Proposal
+    erased = {
+        "co_authors": "",
+        # The abstract may describe the author's work in their own words; an accepted talk keeps
+        # its own public copy.
+        "abstract": "",
+        "decision_message": "",
+        "file": "",
+    }
+
+    def files(self, record):
+        return [record.file] if record.file else []
 
 
 def erase_registration(registration, now=None):

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.widgets.button import Button
@@ -100,7 +101,7 @@ class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
         "created_at",
     ]
     list_filter = ["conference", "status", "role", "attended"]
-    search_fields = ["name", "email"]
+    search_fields = ["last_name", "first_name", "patronymic", "email"]
     ordering = ["-created_at"]
     list_per_page = 50
     list_export = [
@@ -119,6 +120,7 @@ class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
         "sessions_list",
     ]
     export_headings = {
+        "name": pgettext_lazy("person", "full name"),
         "library_name": _("library"),
         "get_role_display": _("role"),
         "get_status_display": _("status"),
@@ -126,7 +128,10 @@ class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
     }
     export_filename = "registrations"
     panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("email")]),
+        FieldRowPanel(
+            [FieldPanel("last_name"), FieldPanel("first_name"), FieldPanel("patronymic")]
+        ),
+        FieldPanel("email"),
         FieldRowPanel([FieldPanel("library"), FieldPanel("new_library_name")]),
         FieldRowPanel([FieldPanel("position"), FieldPanel("role")]),
         FieldPanel("accessibility_needs"),

@@ -21,6 +21,7 @@ from kuzbib_site.base.mail import claim
 from kuzbib_site.base.queue import enqueue_on_commit
 
 from ..models import ConferencePage, Registration, SectionSessionPage, SessionSeat
+from ..models.registration import split_full_name
 from ..tasks import send_registration_email
 
 #: At most one reminder (the private link sent again to an address already registered) per
@@ -199,9 +200,10 @@ def _release_seats(registration):
 
 
 def register(conference, data, now=None):
-    """Register someone for the conference. ``data`` holds the form's cleaned data: name, email,
-    library, new_library_name, position, role, sessions, accessibility_needs. Consent is taken as
-    given now (the form requires it). Raises ``RegistrationClosed`` or ``AlreadyRegistered``."""
+    """Register someone for the conference. ``data`` holds the form's cleaned data: name (the
+    full name, stored as ``Applicant``'s parts), email, library, new_library_name, position, role,
+    sessions, accessibility_needs. Consent is taken as given now (the form requires it). Raises
+    ``RegistrationClosed`` or ``AlreadyRegistered``."""
     email = data["email"].strip().lower()
     sessions = list(data.get("sessions") or [])
 
@@ -222,9 +224,12 @@ def register(conference, data, now=None):
             status = Registration.Status.CONFIRMED
         else:
             status = Registration.Status.WAITLISTED
+        last_name, first_name, patronymic = split_full_name(data["name"])
         registration = Registration.objects.create(
             conference=conference,
-            name=data["name"],
+            last_name=last_name,
+            first_name=first_name,
+            patronymic=patronymic,
             email=email,
             library=data.get("library"),
             new_library_name=data.get("new_library_name", ""),

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import events.models.cfp
+import kuzbib_site.base.tokens
 from django.conf import settings
 from django.db import migrations, models
 
@@ -44,7 +45,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('submitted', 'under review'), ('accepted', 'accepted'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn')], default='submitted', max_length=20, verbose_name='status')),
                 ('decision_message', models.TextField(blank=True, max_length=3000, verbose_name='message to the author')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('token', models.CharField(default=events.models.registration.new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=kuzbib_site.base.tokens.new_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
                 ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='events.conferencepage', verbose_name='conference')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),

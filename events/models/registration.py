@@ -2,8 +2,9 @@
 confirmed, on the waitlist, awaiting an editor's approval, cancelled or rejected.
 
 The rules (capacity, waitlist, promotion) live in ``events/domain/registration.py``; these
-models only hold the state. A registrant manages their registration through a private link carrying
-``token``; personal data is never shown on a public page.
+models only hold the state. A registrant is an ``Applicant`` (the person fields every public form
+keeps in one shape for the retention job) and manages their registration through a private link
+carrying ``token``; personal data is never shown on a public page.
 """
 
 from django.conf import settings
@@ -12,13 +13,33 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kuzbib_site.base.tokens import new_token
+from kuzbib_site.base.models import Applicant
 
 from .conference import ConferencePage
 from .sessions import SectionSessionPage
 
+#: The longest part of a name (last name, first name, patronymic), as ``Applicant`` keeps it.
+NAME_PART_MAX_LENGTH = 100
 
-class Registration(models.Model):
+
+def split_full_name(full_name):
+    """«Иванова Мария Петровна» as (last name, first name, patronymic): the registration form asks
+    for the full name in one field, in the Russian order; a third word and any after it are the
+    patronymic. ``Applicant.full_name`` joins them back to the same text (spaces collapsed)."""
+    words = full_name.split()
+    return (
+        words[0] if words else "",
+        words[1] if len(words) > 1 else "",
+        " ".join(words[2:]),
+    )
+
+
+class ListedProperty(property):
+    """A property that an admin listing labels (``short_description``) and sorts by a column
+    (``admin_order_field``): Wagtail reads both off the property itself."""
+
+
+class Registration(Applicant):
     class Role(models.TextChoices):
         LISTENER = "listener", _("listener")
         SPEAKER = "speaker", _("speaker")
@@ -42,24 +63,6 @@ class Registration(models.Model):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
-    # "full name" alone is the directory's name of a library («полное название»).
-    name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
-    email = models.EmailField(_("e-mail"), max_length=254)
-    library = models.ForeignKey(
-        "base.Library",
-        verbose_name=_("library"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="registrations",
-    )
-    new_library_name = models.CharField(
-        _("library not in the directory"),
-        max_length=500,
-        blank=True,
-        help_text=_("If your library is not in the list, write its full name."),
-    )
-    position = models.CharField(_("position"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LISTENER)
     sessions = models.ManyToManyField(
         SectionSessionPage,
@@ -74,11 +77,6 @@ class Registration(models.Model):
         blank=True,
         help_text=_("E.g. a wheelchair-accessible room, a sign-language interpreter."),
     )
-    consent_given_at = models.DateTimeField(_("consent to personal-data processing given at"))
-    # Which consent text was shown (kuzbib_site.base.privacy.consent_version).
-    consent_version = models.CharField(
-        _("version of the consent text"), max_length=64, blank=True, editable=False
-    )
     # Accessibility needs are health data (a special category under 152-FZ, art. 10): they are
     # kept only with this separate, explicit consent.
     accessibility_consent_at = models.DateTimeField(
@@ -91,17 +89,12 @@ class Registration(models.Model):
         default=Status.CONFIRMED,
         db_index=True,
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), default=False)
     last_emailed_at = models.DateTimeField(
         _("last e-mail sent at"), null=True, blank=True, editable=False
-    )
-    # Set by the retention job (kuzbib_site.base.retention): names and contacts are gone.
-    anonymised_at = models.DateTimeField(
-        _("personal data erased at"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -117,13 +110,15 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} <{self.email}>"
+        return f"{self.full_name} <{self.email}>"
 
-    @property
-    def library_name(self):
-        if self.library_id:
-            return self.library.full_name
-        return self.new_library_name
+    @ListedProperty
+    def name(self):
+        """The full name as the registrant wrote it («ФИО»), for pages, e-mails and documents."""
+        return self.full_name
+
+    name.short_description = pgettext_lazy("person", "full name")
+    name.admin_order_field = "last_name"
 
     def sessions_list(self):
         """The chosen sessions and the seat in each, for exports (uses prefetched seats)."""

@@ -89,7 +89,7 @@ def test_first_repeat_without_any_e_mail_yet_sends_the_link(
 def test_only_one_of_two_claims_wins(conference):
     registration = Registration.objects.create(
         conference=conference,
-        name="Иванова",
+        last_name="Иванова",
         email="a@example.ru",
         new_library_name="Библиотека",
         consent_given_at=timezone.now(),

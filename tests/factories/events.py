@@ -17,6 +17,7 @@ from events.models import (
     SectionSessionPage,
     Talk,
 )
+from events.models.registration import split_full_name
 
 DAY = datetime.date(2008, 12, 16)
 
@@ -154,8 +155,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "events.Registration"
 
+    class Params:
+        # The full name as the registration form takes it, stored as Applicant's parts.
+        name = factory.Sequence(lambda n: f"Участница {n}")
+
     conference = None
-    name = factory.Sequence(lambda n: f"Участница {n}")
+    last_name = factory.LazyAttribute(lambda o: split_full_name(o.name)[0])
+    first_name = factory.LazyAttribute(lambda o: split_full_name(o.name)[1])
+    patronymic = factory.LazyAttribute(lambda o: split_full_name(o.name)[2])
     email = factory.Sequence(lambda n: f"reader{n}@library.example.ru")
     new_library_name = "Сельская библиотека"
     position = "библиотекарь"
