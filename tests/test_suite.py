@@ -14,9 +14,10 @@ from django.db import connection
 
 from contests import submission
 from contests.models import Entry
-from tests.conftest import QueryBudget, _worker_is_idle
+from tests.conftest import _worker_is_idle
 from tests.factories import files as sample
 from tests.factories.contests import entry_data, uploads
+from tests.queries import QueryBudget
 
 ROOT = Path(__file__).resolve().parent.parent
 
