@@ -34,7 +34,7 @@ class ProceedingsBuildView(WagtailAdminTemplateMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "conference": self.conference}
 
     def post(self, request, page_id):
-        proceedings.request_build(self.conference)
+        proceedings.request_build(self.conference, request.user)
         messages.success(request, _("The proceedings are queued for building."))
         return redirect("wagtailadmin_pages:edit", self.conference.pk)
 

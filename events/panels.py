@@ -1,5 +1,7 @@
 from wagtail.admin.panels import Panel
 
+from kuzbib_site.base.models import BackgroundBuild
+
 
 class ProceedingsPanel(Panel):
     """Shows the proceedings' status in the conference editor, with a link to (re)build them,
@@ -15,6 +17,10 @@ class ProceedingsPanel(Panel):
             context = super().get_context_data(parent_context)
             conference = self.instance
             context["conference"] = conference
+            if conference.pk:
+                builds = conference.proceedings_builds.all()
+                context["build"] = builds.first()  # the latest
+                context["built"] = builds.filter(status=BackgroundBuild.Status.READY).first()
             context["certificates_available"] = bool(
                 conference.pk and conference.end and certificates_available(conference)
             )

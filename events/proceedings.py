@@ -2,13 +2,13 @@
 contents, then each talk of the programme with its authors, their libraries and its text —
 attached to the conference page as a Wagtail document.
 
-Built by the ``kuzbib.events.build_proceedings`` task on the ``pdf`` queue; editors ask for a
-(re)build from the page editor and see its status there. State lives on the page
-(``proceedings_status``, ``proceedings_error``, timestamps), not in a result backend.
+Built in the background (``kuzbib_site.base.builds``) by the ``kuzbib.events.build_proceedings``
+task on the ``pdf`` queue: editors ask for a (re)build from the page editor and see its status
+there. Each request is a ``ProceedingsBuild`` row (queued, being built, ready or failed, with its
+error); the base sweeper sends again a build whose message was lost.
 """
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -17,13 +17,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 
+from kuzbib_site.base import builds
 from kuzbib_site.base.pdf import render_pdf
-from kuzbib_site.base.queue import enqueue_on_commit
 
-from .models import ConferencePage, SectionSessionPage
-
-logger = logging.getLogger(__name__)
-Status = ConferencePage.ProceedingsStatus
+from .models import ConferencePage, ProceedingsBuild, SectionSessionPage
 
 
 def proceedings_context(conference):
@@ -48,34 +45,28 @@ def render_proceedings(conference):
         return render_pdf("events/pdf/proceedings.html", proceedings_context(conference))
 
 
-def request_build(conference):
-    """Queue a (re)build: mark the page pending and send the task once the mark is committed,
-    so that a broker outage leaves a pending page for the sweeper instead of a lost request."""
-    from .tasks import build_proceedings  # noqa: PLC0415 — tasks import this module
-
-    ConferencePage.objects.filter(pk=conference.pk).update(
-        proceedings_status=Status.PENDING,
-        proceedings_error="",
-        proceedings_requested_at=timezone.now(),
-    )
-    enqueue_on_commit(build_proceedings, conference_id=conference.pk)
+def request_build(conference, user=None):
+    """Queue a (re)build; its task is sent once the request is committed, so that a broker outage
+    leaves a queued build for the sweeper instead of a lost request. Asking again while one is
+    queued returns that one."""
+    return builds.request(ProceedingsBuild, conference=conference, requested_by=user)
 
 
-def build(conference_id):
-    """Render and attach the proceedings. Idempotent: a rebuild replaces the file of the same
-    document, so the page keeps one proceedings document and its URL."""
-    conference = ConferencePage.objects.filter(pk=conference_id).first()
-    if conference is None:
-        return None
-    ConferencePage.objects.filter(pk=conference_id).update(proceedings_status=Status.BUILDING)
-    try:
-        pdf = render_proceedings(conference)
-    except Exception as error:
-        logger.exception("Proceedings of conference %s failed", conference_id)
-        ConferencePage.objects.filter(pk=conference_id).update(
-            proceedings_status=Status.FAILED, proceedings_error=str(error)[:2000]
-        )
-        raise
+def build(build_id):
+    """Run the queued build ``build_id`` (the task's work): the build ends ready or failed, with
+    the error recorded; None when it is gone or ran already."""
+    return builds.run(build_id, ProceedingsBuild, _build)
+
+
+def _build(build):
+    conference = ConferencePage.objects.get(pk=build.conference_id)
+    attach(conference, render_proceedings(conference))
+    # The PDF is the page's Wagtail document, not a file of the build.
+
+
+def attach(conference, pdf):
+    """Attach the PDF as the conference's proceedings document. A rebuild replaces the file of
+    the same document, so the page keeps one proceedings document and its URL."""
     Document = get_document_model()
     filename = f"proceedings-{slugify(conference.slug, allow_unicode=False) or conference.pk}.pdf"
     title = f"Сборник материалов: {conference.title}"[:255]
@@ -95,17 +86,5 @@ def build(conference_id):
         # The same digest Wagtail computes for uploads (it finds duplicates by it).
         document.file_hash = hashlib.sha1(pdf, usedforsecurity=False).hexdigest()
         document.save()
-        ConferencePage.objects.filter(pk=conference_id).update(
-            proceedings=document,
-            proceedings_status=Status.READY,
-            proceedings_error="",
-            proceedings_built_at=timezone.now(),
-        )
+        ConferencePage.objects.filter(pk=conference.pk).update(proceedings=document)
     return document
-
-
-def stuck(older_than):
-    """Conferences whose proceedings were asked for but never started (a lost message)."""
-    return ConferencePage.objects.filter(
-        proceedings_status=Status.PENDING, proceedings_requested_at__lt=older_than
-    ).values_list("pk", flat=True)

@@ -1,13 +1,10 @@
 """Celery tasks of the events app: thin wrappers that load ids and call plain modules."""
 
-import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.utils import timezone
 
 from kuzbib_site.base.mail import send_once
-from kuzbib_site.base.queue import enqueue
 
 from . import changes, emails, proceedings
 from .models import Proposal, Registration
@@ -21,15 +18,10 @@ from .models import Proposal, Registration
     time_limit=660,
     ignore_result=True,
 )
-def build_proceedings(*, conference_id):
-    proceedings.build(conference_id)
-
-
-@shared_task(name="kuzbib.events.sweep", ignore_result=True)
-def sweep():
-    """Run by beat: re-send builds that were asked for but never picked up."""
-    for conference_id in proceedings.stuck(timezone.now() - datetime.timedelta(minutes=15)):
-        enqueue(build_proceedings, conference_id=conference_id)
+def build_proceedings(*, build_id):
+    """A queued ``ProceedingsBuild``; the base sweeper (``kuzbib.base.sweep_builds``) sends it
+    again when its message was lost."""
+    proceedings.build(build_id)
 
 
 # --- E-mails ----------------------------------------------------------------------------------

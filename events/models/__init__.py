@@ -1,12 +1,13 @@
 """The events app's models, by family: the event base and the calendar (``base``), the events
 index and conferences (``conference``), sections (``sections``), section sessions and talks
 (``sessions``), resolutions (``resolutions``), registrations (``registration``), report proposals
-(``cfp``) and programme changes (``changes``)."""
+(``cfp``), programme changes (``changes``) and the proceedings' builds (``proceedings``)."""
 
 from .base import EVENT_TIMEZONE, CalendarEntry, EventMixin, EventStatus, sync_calendar
 from .cfp import Proposal
 from .changes import ProgrammeChange
 from .conference import ConferencePage, EventIndexPage
+from .proceedings import ProceedingsBuild
 from .registration import Registration, SessionSeat
 from .resolutions import ResolutionItem, ResolutionItemNote, ResolutionPage
 from .sections import SectionIndexPage, SectionPage, WorkingGroup
@@ -19,6 +20,7 @@ __all__ = [
     "EventIndexPage",
     "EventMixin",
     "EventStatus",
+    "ProceedingsBuild",
     "ProgrammeChange",
     "Proposal",
     "Registration",

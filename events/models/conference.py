@@ -108,13 +108,6 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
     reports_count = models.PositiveIntegerField(_("reports (historic)"), null=True, blank=True)
     sections_count = models.PositiveIntegerField(_("sections (historic)"), null=True, blank=True)
 
-    class ProceedingsStatus(models.TextChoices):
-        NONE = "none", _("not built")
-        PENDING = "pending", _("queued")
-        BUILDING = "building", _("being built")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
-
     proceedings = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("proceedings (PDF)"),
@@ -124,16 +117,6 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         related_name="+",
         help_text=_("«Сборник материалов конференции», built from the accepted talks."),
     )
-    proceedings_status = models.CharField(
-        _("proceedings status"),
-        max_length=20,
-        choices=ProceedingsStatus.choices,
-        default=ProceedingsStatus.NONE,
-        editable=False,
-    )
-    proceedings_error = models.TextField(_("proceedings error"), blank=True, editable=False)
-    proceedings_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    proceedings_built_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     registration_opens = models.DateTimeField(
         _("registration opens"),

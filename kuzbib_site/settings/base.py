@@ -170,7 +170,6 @@ CELERY_BEAT_SCHEDULE = {
     "kuzbib.base.heartbeat": {"task": "kuzbib.base.heartbeat", "schedule": 60.0},
     # Background builds of every app (kuzbib_site/base/builds.py): lost, dead, too old, expired.
     "kuzbib.base.sweep_builds": {"task": "kuzbib.base.sweep_builds", "schedule": 120.0},
-    "kuzbib.events.sweep": {"task": "kuzbib.events.sweep", "schedule": 300.0},
     "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
     # Anonymises personal data past its retention period, once a day.
     "kuzbib.base.retention": {"task": "kuzbib.base.retention", "schedule": 24 * 3600.0},
@@ -380,14 +379,11 @@ KUZBIB_BASE = {
     "MAX_REQUEST_BYTES": env_int("KUZBIB_MAX_REQUEST_BYTES", LARGEST_UPLOAD_BYTES + MIB),
 }
 
+# The events app's settings that this site takes from the environment; the rest keep the
+# defaults in events/conf.py.
 KUZBIB_EVENTS = {
-    # The Kemerovo region's zone (UTC+7); every event time is shown and exported in it.
-    "TIME_ZONE": "Asia/Novokuznetsk",
     # The domain part of iCalendar UIDs: stable, so calendars update rather than duplicate.
     "UID_DOMAIN": os.environ.get("KUZBIB_UID_DOMAIN", "kuzbib.ru"),
-    # Report proposals' files: kinds read from the content, and the size limit.
-    "PROPOSAL_FILE_KINDS": ["pdf", "docx", "odt"],
-    "PROPOSAL_FILE_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 # The contests app's settings that this site takes from the environment; the rest keep the

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contests.models import ContestPage, Entry
+from events.conf import setting as events_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_default_cap_covers_the_largest_uploads():
     ceiling_mb = max(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
     assert cap > ceiling_mb * 1024 * 1024
     assert cap > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
-    assert cap > settings.KUZBIB_EVENTS["PROPOSAL_FILE_MAX_BYTES"]
+    assert cap > events_setting("PROPOSAL_FILE_MAX_BYTES")
     # …and it is checked before anything else can read the body.
     middleware = settings.MIDDLEWARE
     assert middleware[0] == "django.middleware.security.SecurityMiddleware"
