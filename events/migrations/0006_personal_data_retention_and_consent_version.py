@@ -3,29 +3,26 @@
 from django.db import migrations, models
 
 
+def anonymised_at():
+    return models.DateTimeField(
+        blank=True, editable=False, null=True, verbose_name="personal data erased at"
+    )
+
+
+def consent_version():
+    return models.CharField(
+        blank=True, editable=False, max_length=64, verbose_name="version of the consent text"
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0005_programme_changes"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="proposal",
-            name="anonymised_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="personal data erased at"
-            ),
-        ),
-        migrations.AddField(
-            model_name="proposal",
-            name="consent_version",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                max_length=64,
-                verbose_name="version of the consent text",
-            ),
-        ),
+        migrations.AddField(model_name="proposal", name="anonymised_at", field=anonymised_at()),
+        migrations.AddField(model_name="proposal", name="consent_version", field=consent_version()),
         migrations.AddField(
             model_name="registration",
             name="accessibility_consent_at",
@@ -36,21 +33,8 @@ class Migration(migrations.Migration):
                 verbose_name="consent to processing of health data given at",
             ),
         ),
+        migrations.AddField(model_name="registration", name="anonymised_at", field=anonymised_at()),
         migrations.AddField(
-            model_name="registration",
-            name="anonymised_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="personal data erased at"
-            ),
-        ),
-        migrations.AddField(
-            model_name="registration",
-            name="consent_version",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                max_length=64,
-                verbose_name="version of the consent text",
-            ),
+            model_name="registration", name="consent_version", field=consent_version()
         ),
     ]

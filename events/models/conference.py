@@ -28,6 +28,12 @@ from .resolutions import ResolutionPage
 from .sessions import SectionSessionPage, Talk
 
 
+def optional_moment(verbose_name, help_text):
+    """A date and time the editor may leave empty: when registration or the call for papers
+    opens or closes."""
+    return models.DateTimeField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
 class EventIndexPage(RoutablePageMixin, Page):
     """«Мероприятия»: the calendar of every kind of event — conferences, section sessions,
     contest stages, festivals — upcoming first, then past, filtered by kind and year, with an
@@ -118,17 +124,11 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         help_text=_("«Сборник материалов конференции», built from the accepted talks."),
     )
 
-    registration_opens = models.DateTimeField(
-        _("registration opens"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty to keep registration off."),
+    registration_opens = optional_moment(
+        _("registration opens"), _("Leave empty to keep registration off.")
     )
-    registration_closes = models.DateTimeField(
-        _("registration closes"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: when the conference starts."),
+    registration_closes = optional_moment(
+        _("registration closes"), _("Empty: when the conference starts.")
     )
     capacity = models.PositiveIntegerField(
         _("places"),
@@ -136,17 +136,11 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         blank=True,
         help_text=_("Empty: unlimited. Beyond it, registrants go on the waitlist."),
     )
-    cfp_opens = models.DateTimeField(
-        _("call for papers opens"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty to take no report proposals."),
+    cfp_opens = optional_moment(
+        _("call for papers opens"), _("Leave empty to take no report proposals.")
     )
-    cfp_closes = models.DateTimeField(
-        _("call for papers closes"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: when the conference starts."),
+    cfp_closes = optional_moment(
+        _("call for papers closes"), _("Empty: when the conference starts.")
     )
     requires_approval = models.BooleanField(
         _("registrations need an editor's approval"), default=False
