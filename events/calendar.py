@@ -33,6 +33,7 @@ def kind_labels():
         labels.update(kinds())
     return labels
 
+
 REGION = "Кемеровская область"
 
 
