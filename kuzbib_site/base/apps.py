@@ -7,4 +7,4 @@ from . import checks  # noqa: F401 — registers the core's system checks
 class BaseConfig(AppConfig):
     name = "kuzbib_site.base"
     label = "base"
-    verbose_name = _("Kuzbass Libraries: site")
+    verbose_name = _("Kuzbass Libraries: shared core")

@@ -5,9 +5,9 @@ A page model mixes in a class of routes; each route calls a plain view function 
 views module, ``view(request, page, **kwargs)``::
 
     class ProposalRoutesMixin:
-        proposal_form = page_route("propose/", "propose", "events.views.cfp.proposal_form")
+        proposal_form = page_route("propose/", "propose", "events.views.proposal.proposal_form")
         proposal_done = page_route(
-            "propose/done/", "proposal_done", "events.views.cfp.proposal_done", methods=GET
+            "propose/done/", "proposal_done", "events.views.proposal.proposal_done", methods=GET
         )
 
 The view is named by its dotted path and imported on the first request: views import models,

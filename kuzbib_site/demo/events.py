@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
+from events.leaders import LEADER_PERMISSIONS, repair_section_permissions
 from events.models import (
     EVENT_TIMEZONE,
     ConferencePage,
@@ -280,16 +281,14 @@ def load_upcoming(home, sections):
     return conference
 
 
-LEADER_PERMISSIONS = ("add_page", "change_page", "publish_page")
-
-
 def leader_group_name(section):
     return f"Руководители: {section.title}"[:150]
 
 
 def load_leader_groups(sections):
     """One group per section whose members edit that section's page and its sessions in the
-    conference, and nothing else (Wagtail's page permissions apply to a page and its subtree)."""
+    conference, and nothing else. The demo gives each group its permissions on the section's page,
+    as an administrator would; the sessions get them from the product (``events.leaders``)."""
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
@@ -301,12 +300,11 @@ def load_leader_groups(sections):
     for section in sections.values():
         group, _ = Group.objects.get_or_create(name=leader_group_name(section))
         group.permissions.add(access_admin)
-        pages = [section, *SectionSessionPage.objects.filter(section=section)]
-        for page in pages:
-            for permission in page_permissions:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=page, permission=permission
-                )
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=section, permission=permission
+            )
+    repair_section_permissions()
 
 
 def load(home, contest=None):

@@ -13,4 +13,4 @@ class HomeConfig(AppConfig):
 
     name = "kuzbib_site.home"
     label = "home"
-    verbose_name = _("Kuzbass Libraries: home page")
+    verbose_name = _("Kuzbass Libraries: site")

@@ -92,7 +92,7 @@ EXPECTED = {
     "wagtailsnippets_events_registration:usage": EDITORS,
     "wagtailsnippets_events_registration:action": EDITORS,
     # Leaders list the proposals they may decide (their section's); others get an empty list
-    # unless they may edit the conference (ProposalPermissionPolicy, cfp.decidable_by).
+    # unless they may edit the conference (ProposalPermissionPolicy, domain.proposal.decidable_by).
     "wagtailsnippets_events_proposal:list": STAFF,
     "wagtailsnippets_events_proposal:list_results": STAFF,
     "wagtailsnippets_events_proposal:add": NOBODY,
