@@ -73,6 +73,10 @@ def task_of(model):
     """The Celery task that builds ``model``'s rows, found by the name the model gives."""
     if not model.build_task:
         raise ImproperlyConfigured(f"{model.__name__}.build_task names no Celery task")
+    if model.build_task not in current_app.tasks:
+        # A web process imports the apps' tasks modules only when something needs them; the
+        # loader imports every autodiscovered one (and CELERY_IMPORTS), as a worker does at start.
+        current_app.loader.import_default_modules()
     return current_app.tasks[model.build_task]
 
 

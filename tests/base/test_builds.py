@@ -7,6 +7,7 @@ The real builds (the entries' ZIP, the proceedings) are tested in their apps."""
 import datetime
 import io
 import logging
+import sys
 
 import pytest
 from celery import current_app, shared_task
@@ -417,3 +418,20 @@ def test_deleting_a_build_deletes_its_file_once_committed(tables):
     assert stored_files() == ["jobs/job.txt"]
     Job.objects.filter(pk=build.pk).delete()
     assert stored_files() == []
+
+
+def test_the_build_task_is_found_before_anything_imported_the_apps_tasks(monkeypatch):
+    """A request for a build may be the first thing a web process does with Celery, before any
+    module imported the app's tasks: the task is still found by its name (once a 500 in the admin's
+    «Подготовить новый ZIP» on a fresh runserver)."""
+    from contests.models import EntriesArchive
+
+    name = EntriesArchive.build_task
+    registered = current_app.tasks.pop(name, None)
+    monkeypatch.delitem(sys.modules, "contests.tasks", raising=False)
+    try:
+        assert name not in current_app.tasks
+        assert builds.task_of(EntriesArchive).name == name
+    finally:
+        if registered is not None:
+            current_app.tasks[name] = registered
