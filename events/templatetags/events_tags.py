@@ -22,3 +22,15 @@ def event_when(event):
     return (
         f"{formats.date_format(start, 'DATE_FORMAT')} — {formats.date_format(end, 'DATE_FORMAT')}"
     )
+
+
+@register.simple_tag
+def time_zone_note(event):
+    """«local time, UTC+7»: the offset of the events' zone (``KUZBIB_EVENTS["TIME_ZONE"]``) at the
+    event's start, so that a site in any region says what its times mean."""
+    offset = event.start.astimezone(EVENT_TIMEZONE).utcoffset()
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return _("local time, %(offset)s") % {"offset": text}

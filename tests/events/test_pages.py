@@ -47,7 +47,37 @@ def test_event_cannot_end_before_it_starts(conference_tree):
 def test_conference_shows_dates_in_russian_and_kemerovo_time(client, conference_tree):
     html = client.get("/events/viii/").content.decode()
     assert "16 декабря 2008 г., 10:00–17:00" in html
+    assert "(местное время, UTC+7)" in html
     assert "Заседание: Секция краеведческой работы" in html
+    programme = client.get("/events/viii/programme/").content.decode()
+    assert "местное время, UTC+7" in programme
+
+
+def test_time_zone_note_gives_the_offset_of_the_events_zone_at_the_event(monkeypatch):
+    """The note is the offset of the events' zone (a setting) at the event's start, with minutes
+    and a minus sign where the zone has them, not a fixed text naming our region."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from events.templatetags import events_tags
+
+    class Event:
+        def __init__(self, start):
+            self.start = start
+
+    def note(start, zone=None):
+        if zone:
+            monkeypatch.setattr(events_tags, "EVENT_TIMEZONE", ZoneInfo(zone))
+        return events_tags.time_zone_note(Event(start))
+
+    winter = datetime.datetime(2008, 12, 16, 3, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        assert note(winter) == "local time, UTC+7"
+        assert note(winter, "Asia/Kolkata") == "local time, UTC+5:30"
+        assert note(winter, "Atlantic/Azores") == "local time, UTC−1"
+        summer = datetime.datetime(2008, 7, 1, 12, tzinfo=datetime.UTC)
+        assert note(summer, "Atlantic/Azores") == "local time, UTC+0"
 
 
 def test_conference_figures_are_counted_or_entered(client, conference_tree):
