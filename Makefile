@@ -62,9 +62,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Russian and English catalogues from the sources.
+# Russian and English catalogues from the sources: one per plugin app and the core (in their own
+# locale/, so that a site installing them gets the translations) and one for our site (locale/).
+APP_CATALOGUES := kuzbib_site/base events contests
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages -l ru -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	for app in $(APP_CATALOGUES); do \
+		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ru -l en --no-obsolete) || exit 1; \
+	done
+	$(PY) manage.py makemessages -l ru -l en --ignore=.venv --ignore=tests --ignore=bench \
+		$(foreach app,$(APP_CATALOGUES),--ignore=$(app)) --no-obsolete
 
 # The Celery app defaults to the production settings; the local worker and beat use dev's.
 worker: $(STAMP)

@@ -24,8 +24,14 @@ def test_migrations_are_committed():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_russian_catalogue_is_complete():
-    catalogue = polib.pofile(ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po")
+#: Our site's catalogue, and those the core and the plugins ship in their own locale/ folders.
+CATALOGUES = ["locale", "kuzbib_site/base/locale", "events/locale", "contests/locale"]
+
+
+@pytest.mark.parametrize("folder", CATALOGUES)
+def test_russian_catalogue_is_complete(folder):
+    catalogue = polib.pofile(ROOT / folder / "ru" / "LC_MESSAGES" / "django.po")
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert len(catalogue.translated_entries()) > 0
     assert untranslated == [] and fuzzy == []

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from contests.models import ContestIndexPage, ContestPage, Nomination, Stage
@@ -226,3 +226,15 @@ def test_a_wrong_private_link_gets_the_core_layout(client, host_site):
     assert response.status_code == 404
     html = response.content.decode()
     assert f"— {SITE_NAME}</title>" in html and "Конференция соседей" in html
+
+
+def test_the_plugins_speak_russian_from_their_own_catalogues(client, host_site, settings):
+    """The host site has none of our LOCALE_PATHS: the Russian comes from the catalogues the core
+    and the plugins ship in their own locale/ folders."""
+    assert not getattr(settings, "LOCALE_PATHS", [])
+    with translation.override("ru"):
+        register = client.get(host_site["conference"].url + "register/").content.decode()
+        submit = client.get(host_site["contest"].url + "submit/").content.decode()
+    assert "Перейти к содержанию" in register  # the core's layout
+    assert "Зарегистрироваться" in register  # events
+    assert "Отправить работу" in submit  # contests
