@@ -10,44 +10,44 @@ the private link. The contest's ZIP archives, which copy every entry's files and
 deleted with them."""
 
 from kuzbib_site.base import retention
-from kuzbib_site.base.privacy import ERASED_BIRTH_DATE, ERASED_NAME, erased_email
-from kuzbib_site.base.retention import RetentionPolicy
-from kuzbib_site.base.tokens import new_token
+from kuzbib_site.base.privacy import ERASED_BIRTH_DATE
+from kuzbib_site.base.retention import ApplicantPolicy
 
 from .domain import entry as entries
 from .models import EntriesArchive, Entry, EntryFile
 
 
-class EntryPolicy(RetentionPolicy):
+class EntryPolicy(ApplicantPolicy):
     """Contest entries."""
 
     key = "entry"
     model = Entry
     end_field = "contest__end"
+    erased = {
+        "phone": "",
+        "birth_date": ERASED_BIRTH_DATE,
+        "guardian_name": "",
+        "description": "",
+        "status_reason": "",
+        "processing_log": [],
+        "text_signature": [],
+    }
 
     def pending(self):
         # The demo's invented participants (is_demo) are nobody's personal data; erasing them
         # would only empty the demo contest that shows judging and results.
         return super().pending().exclude(is_demo=True)
 
+    def person_fields(self, record):
+        fields = super().person_fields(record)
+        if record.keeps_public_name:
+            # A winner's name, and the library they came from, stay on the published results.
+            for name in ("last_name", "first_name", "patronymic", "new_library_name"):
+                del fields[name]
+        return fields
+
     def anonymise(self, record, now):
-        names = {}
-        if not record.keeps_public_name:
-            names = {"last_name": ERASED_NAME, "first_name": "", "patronymic": ""}
-        Entry.objects.filter(pk=record.pk).update(
-            **names,
-            email=erased_email(record.pk),
-            phone="",
-            birth_date=ERASED_BIRTH_DATE,
-            position="",
-            new_library_name="" if not record.keeps_public_name else record.new_library_name,
-            guardian_name="",
-            description="",
-            status_reason="",
-            processing_log=[],
-            text_signature=[],
-            token=new_token(),
-        )
+        super().anonymise(record, now)
         stored = list(EntryFile.objects.filter(entry=record))
         files = [f.file for f in stored] + [f.preview for f in stored if f.preview]
         EntryFile.objects.filter(entry=record).update(

@@ -8,47 +8,18 @@ link (a new, never-sent token). A speaker on the published programme is a separa
 ``Talk``/``Person``: it is not touched."""
 
 from kuzbib_site.base import retention
-from kuzbib_site.base.privacy import ERASED_NAME, erased_email
-from kuzbib_site.base.retention import RetentionPolicy
-from kuzbib_site.base.tokens import new_token
+from kuzbib_site.base.retention import ApplicantPolicy
 
 from .domain.proposal import withdraw
 from .domain.registration import cancel
 from .models import Proposal, Registration
 
 
-class ApplicantPolicy(RetentionPolicy):
-    """A record with an ``Applicant``'s person fields, erased alike for every kind: name, e-mail,
-    position, a typed library name and the private link; plus the kind's own ``erased`` fields
-    and ``files``."""
-
-    end_field = "conference__end"
-    #: The kind's own fields and the values they are erased to.
-    erased = {}
-
-    def files(self, record):
-        """The stored files the record names, deleted once it is anonymised."""
-        return []
-
-    def anonymise(self, record, now):
-        files = self.files(record)
-        self.model.objects.filter(pk=record.pk).update(
-            last_name=ERASED_NAME,
-            first_name="",
-            patronymic="",
-            email=erased_email(record.pk),
-            position="",
-            new_library_name="",
-            token=new_token(),
-            **self.erased,
-        )
-        return files
-
-
 class RegistrationPolicy(ApplicantPolicy):
     """Conference registrations: accessibility needs (health data) go too."""
 
     key = "registration"
+    end_field = "conference__end"
     model = Registration
     erased = {"accessibility_needs": ""}
 
@@ -58,6 +29,7 @@ class ProposalPolicy(ApplicantPolicy):
 
     key = "proposal"
     model = Proposal
+    end_field = "conference__end"
     erased = {
         "co_authors": "",
         # The abstract may describe the author's work in their own words; an accepted talk keeps

@@ -16,6 +16,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .conf import setting
+from .privacy import ERASED_NAME, erased_email
+from .tokens import new_token
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,38 @@ class RetentionPolicy:
 
     def anonymise(self, record, now):
         raise NotImplementedError
+
+
+class ApplicantPolicy(RetentionPolicy):
+    """A policy for a model with ``Applicant``'s person fields (``kuzbib_site.base.models``),
+    erased alike for every kind: name, e-mail, position, a typed library name and the private
+    link (a new, never-sent token); plus the kind's own ``erased`` fields and ``files``."""
+
+    #: The kind's own fields and the values they are erased to.
+    erased = {}
+
+    def person_fields(self, record):
+        """The person fields and what they become."""
+        return {
+            "last_name": ERASED_NAME,
+            "first_name": "",
+            "patronymic": "",
+            "email": erased_email(record.pk),
+            "position": "",
+            "new_library_name": "",
+            "token": new_token(),
+        }
+
+    def files(self, record):
+        """The stored files the record names, deleted once it is anonymised."""
+        return []
+
+    def anonymise(self, record, now):
+        files = self.files(record)
+        self.model._default_manager.filter(pk=record.pk).update(
+            **self.person_fields(record), **self.erased
+        )
+        return files
 
 
 def register(policy):
