@@ -140,6 +140,8 @@ def _as_file(content, filename):
 
 
 def _delete_stored(build):
+    """Delete the build's stored file, if any; returns False when the storage refused (the file
+    stays, logged)."""
     if build.file:
         try:
             build.file.storage.delete(build.file.name)
@@ -147,6 +149,8 @@ def _delete_stored(build):
             logger.warning(
                 "%s %s: a stray file %s stays", type(build).__name__, build.pk, build.file
             )
+            return False
+    return True
 
 
 def fail(model, build_id, error, now=None):
@@ -269,12 +273,8 @@ def delete_expired(model, now):
     deleted = 0
     old = model._default_manager.filter(requested_at__lt=now - keep_for).order_by("pk")
     for build in old[:SWEEP_BATCH]:
-        if build.file:
-            try:
-                build.file.storage.delete(build.file.name)
-            except OSError:
-                logger.warning("%s %s: its file could not be deleted", model.__name__, build.pk)
-                continue
+        if not _delete_stored(build):
+            continue
         build.delete()
         deleted += 1
     return deleted
