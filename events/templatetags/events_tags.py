@@ -34,3 +34,9 @@ def time_zone_note(event):
     hours, rest = divmod(abs(minutes), 60)
     text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
     return _("local time, %(offset)s") % {"offset": text}
+
+
+@register.simple_tag
+def event_place(event):
+    """«venue, address, city» with the empty parts left out (a contest often has only a city)."""
+    return ", ".join(part for part in (event.venue, event.address, event.city) if part)

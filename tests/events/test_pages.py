@@ -198,3 +198,13 @@ def test_queries_do_not_grow_with_talks_and_sessions(conference_tree, assert_que
             TalkFactory(session=session, speakers=conference_tree["speakers"])
 
     assert_queries_bounded(urls, more_talks_and_sessions, cap=25)
+
+
+def test_event_place_leaves_out_the_empty_parts():
+    from types import SimpleNamespace
+
+    from events.templatetags.events_tags import event_place
+
+    assert event_place(SimpleNamespace(venue="", address="", city="Кемерово")) == "Кемерово"
+    full = SimpleNamespace(venue="Библиотека", address="ул. Дзержинского, 19", city="Кемерово")
+    assert event_place(full) == "Библиотека, ул. Дзержинского, 19, Кемерово"
