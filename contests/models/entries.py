@@ -2,6 +2,7 @@
 processing pipeline saw them, and the flags processing raised. Every change of an entry's
 status is a function of ``contests.domain.entry``."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +145,14 @@ class EntryFile(models.Model):
     )
     problem = models.TextField(_("problem"), blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # What jurors get in blind mode (contests.anonymity): a copy of the file with its author
+    # metadata stripped, the extracted text with the participant's name and library redacted,
+    # and whether the preview shows the author (then it is withheld from them).
+    blind_file = models.FileField(
+        _("copy for the jury"), storage=entry_storage, upload_to="blind/%Y/%m/", blank=True
+    )
+    blind_text = models.TextField(_("text for the jury"), blank=True)
+    preview_shows_author = models.BooleanField(_("preview shows the author"), default=False)
 
     class Meta:
         ordering = ["pk"]
@@ -156,18 +165,24 @@ class EntryFile(models.Model):
 
 class EntryFlag(models.Model):
     """Something the pipeline found that a manager must look at: a file identical to one of
-    another entry of the contest, or a text very like another entry's. Set on the entry
-    processed later, pointing at the earlier one."""
+    another entry of the contest, or a text very like another entry's (set on the entry
+    processed later, pointing at the earlier one); or, for blind judging, a file whose text,
+    metadata or name may reveal the author (``fragment`` is what matched). A manager accepts a
+    «may reveal the author» flag, or asks the participant for an anonymous version, before
+    judging opens."""
 
     class Kind(models.TextChoices):
         EXACT_DUPLICATE = "exact_duplicate", _("identical file")
         NEAR_DUPLICATE = "near_duplicate", _("similar text")
+        MAY_REVEAL_AUTHOR = "may_reveal_author", _("may reveal the author")
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     other_entry = models.ForeignKey(
         Entry,
         verbose_name=_("matching entry"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
@@ -175,6 +190,16 @@ class EntryFlag(models.Model):
         EntryFile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    fragment = models.TextField(_("matching fragment"), blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -183,4 +208,6 @@ class EntryFlag(models.Model):
         verbose_name_plural = _("entry flags")
 
     def __str__(self):
+        if self.other_entry_id is None:
+            return f"{self.get_kind_display()}: {self.fragment}"
         return f"{self.get_kind_display()}: {self.other_entry.code}"

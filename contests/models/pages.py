@@ -24,6 +24,8 @@ from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.routes import GET, page_route
 
+from .rules import Stage
+
 FILE_KINDS = [
     ("pdf", "PDF"),
     ("docx", "DOCX"),
@@ -104,6 +106,41 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         help_text=_("Comma-separated, e.g. «pdf, docx»; empty: pdf, docx, pptx, odt, jpeg, png."),
     )
 
+    # How entries are judged (contests.assignment, contests.results); editorial settings, so they
+    # live on the page. Where judging stands is ``Judging``, off the page.
+    class AssignmentMode(models.TextChoices):
+        ALL = "all", _("every juror scores every entry of a nomination")
+        PER_ENTRY = "per_entry", _("each entry gets a set number of jurors")
+
+    class Method(models.TextChoices):
+        MEAN = "mean", _("mean of jurors' weighted totals")
+        TRIMMED_MEAN = "trimmed_mean", _("trimmed mean (highest and lowest dropped from 5 jurors)")
+        ZSCORE = "zscore", _("mean after normalising each juror's scores (z-score)")
+        MEDIAN = "median", _("median")
+
+    blind_judging = models.BooleanField(
+        _("blind judging"),
+        default=True,
+        help_text=_(
+            "Jurors never see the participant's name, library or e-mail: files without author "
+            "metadata, names redacted from the text."
+        ),
+    )
+    assignment_mode = models.CharField(
+        _("assignment"), max_length=10, choices=AssignmentMode.choices, default=AssignmentMode.ALL
+    )
+    jurors_per_entry = models.PositiveSmallIntegerField(
+        _("jurors per entry"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    aggregation_method = models.CharField(
+        _("ranking method"), max_length=15, choices=Method.choices, default=Method.MEAN
+    )
+    min_sheets = models.PositiveSmallIntegerField(
+        _("score sheets needed to rank an entry"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
@@ -132,6 +169,14 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
                 ),
             ],
             heading=_("Entries"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("blind_judging"),
+                FieldRowPanel([FieldPanel("assignment_mode"), FieldPanel("jurors_per_entry")]),
+                FieldRowPanel([FieldPanel("aggregation_method"), FieldPanel("min_sheets")]),
+            ],
+            heading=_("Judging"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("rules")]
@@ -217,6 +262,11 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         page = super().with_content_json(content)
         page.last_entry_number = self.last_entry_number
         return page
+
+    def judging_deadline(self):
+        """When judging ends: the end (or start) of the contest's judging stage, or None."""
+        stage = next((s for s in self.stages.all() if s.kind == Stage.Kind.JUDGING), None)
+        return (stage.end or stage.start) if stage else None
 
     def submission_stage(self, now=None):
         """The submissions stage running now, or None: entries are taken only then."""
