@@ -190,6 +190,22 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
     entry_state = page_route(
         "entry/<str:token>/state/", "entry_state", "contests.views.entry_state", methods=GET
     )
+    # What judging publishes: the results (public once the chair publishes them), the winners'
+    # collection, a participant's diploma behind their private link, and the public page that
+    # verifies a diploma by the code in its QR code.
+    results = page_route("results/", "results", "contests.results_views.results", methods=GET)
+    collection = page_route(
+        "collection/", "collection", "contests.document_views.collection", methods=GET
+    )
+    entry_diploma = page_route(
+        "entry/<str:token>/diploma/",
+        "entry_diploma",
+        "contests.document_views.entry_diploma",
+        methods=GET,
+    )
+    verify_diploma = page_route(
+        "diploma/<str:code>/", "verify_diploma", "contests.document_views.verify", methods=GET
+    )
 
     class Meta:
         verbose_name = _("contest")

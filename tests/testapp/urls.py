@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("jury/", include("contests.jury.urls")),
     path("", include("kuzbib_site.base.urls")),
     path("", include(wagtail_urls)),
 ]
