@@ -35,6 +35,12 @@ DEFAULTS = {
     # ZIPs of all entries (every participant's files) are deleted by the sweeper this many days
     # after they were asked for.
     "ARCHIVE_KEEP_DAYS": 7,
+    # Jurors with score sheets outstanding are reminded by e-mail so many days before the end
+    # of judging (``ContestPage.judging_deadline``), once per window (contests/reminders.py).
+    "JURY_REMINDER_DAYS": [3, 1],
+    # The sweeper sends again a jury invitation not sent within SWEEP_AFTER_SECONDS (a broker
+    # outage) for so many days after the member was added; later, «Invite again» in the admin.
+    "JURY_INVITATION_SWEEP_DAYS": 7,
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from kuzbib_site.base.queue import enqueue
 from kuzbib_site.base.uploads import address_space_limit
 
-from . import archive, processing, submission
+from . import archive, invitations, processing, reminders, submission
 from .conf import setting
 from .domain import entry as entries
 
@@ -94,3 +94,28 @@ def sweep():
         enqueue(send_entry_receipt, entry_id=entry_id)
     for entry_id in submission.unsent_statuses(now):
         enqueue(send_entry_status, entry_id=entry_id)
+    for member_id in invitations.unsent(now):
+        enqueue(send_jury_invitation, member_id=member_id)
+    # Not a resend: the jurors' reminder rounds that have come due since the last sweep.
+    reminders.due(now)
+
+
+@shared_task(name="kuzbib.contests.send_jury_invitation", **MAIL)
+def send_jury_invitation(*, member_id):
+    """Sent when a jury member is added or invited again, and by the sweeper."""
+    invitations.send_invitation(member_id)
+
+
+@shared_task(
+    name="kuzbib.contests.send_jury_reminders",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def send_jury_reminders(*, build_id):
+    """A reminder round's build, asked for by ``reminders.due`` (the sweep) and sent again by
+    the builds' sweeper (``kuzbib.base.sweep_builds``)."""
+    reminders.build(build_id)
