@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin_views import STATUS_ACTIONS, EntryStatusView, entry_file, entry_preview, reprocess_entry
 from .archive_views import ArchivesView, download_archive, request_archive
+from .jury_admin import JuryViewSet
 from .models import CALENDAR_KIND
 from .viewsets import EntryViewSet
 
@@ -56,3 +57,9 @@ def admin_urls():
 def calendar_kinds():
     """The calendar's filter offers contest stages (``ContestPage.calendar_entries``)."""
     return {CALENDAR_KIND: _("Contest stages")}
+
+
+@hooks.register("register_admin_viewset")
+def jury_viewset():
+    """«Жюри»: the jury members of each contest, their invitations (contests/jury_admin.py)."""
+    return JuryViewSet()
