@@ -394,7 +394,7 @@ def matrix_rows(contest):
                 row["juror__user__last_name"],
                 row["juror__user__username"],
             )
-            status = statuses.get(row["sheet__status"]) or _("not started")
+            status = str(statuses.get(row["sheet__status"]) or _("not started"))
             for criterion in criteria:
                 nomination = row["entry__nomination_id"]
                 if criterion["nomination_id"] not in (None, nomination):

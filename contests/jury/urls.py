@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import account
+from . import account, chair
 
 app_name = "contests_jury"
 
@@ -14,4 +14,22 @@ urlpatterns += [
     path("login/", account.sign_in, name="login"),
     path("logout/", account.sign_out, name="logout"),
     path("welcome/<str:uidb64>/<str:token>/", account.welcome, name="welcome"),
+]
+
+# The chair's pages: results, agreement, decisions, sheets, audit log, exports (chair.py).
+urlpatterns += [
+    path("<int:contest_id>/chair/", chair.chair, name="chair"),
+    path("<int:contest_id>/chair/judging/", chair.move, name="chair_judging"),
+    path("<int:contest_id>/chair/publish/", chair.publish, name="chair_publish"),
+    path("<int:contest_id>/chair/decision/", chair.decide, name="chair_decision"),
+    path("<int:contest_id>/chair/jurors/<int:juror_id>/", chair.sheets, name="chair_sheets"),
+    path(
+        "<int:contest_id>/chair/sheets/<int:sheet_id>/reopen/",
+        chair.reopen_sheet,
+        name="chair_reopen_sheet",
+    ),
+    path("<int:contest_id>/chair/changes/", chair.changes, name="chair_changes"),
+    path("<int:contest_id>/chair/scores.csv", chair.matrix_csv, name="chair_scores_csv"),
+    path("<int:contest_id>/chair/scores.xlsx", chair.matrix_xlsx, name="chair_scores_xlsx"),
+    path("<int:contest_id>/chair/changes.csv", chair.changes_csv, name="chair_changes_csv"),
 ]

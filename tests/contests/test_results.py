@@ -9,8 +9,10 @@ import random
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contests import results, scoring
 from contests.domain import judging as judging_domain
@@ -349,3 +351,108 @@ def test_change_rows_follow_the_audit_log(index):
     assert rows[0][3] == criterion.name and rows[2][3] == ""
     assert rows[0][7] == juror.name
     assert len(rows[0]) == len(results.change_heading())
+
+
+# --- The public results page -------------------------------------------------------------------
+
+
+def results_url(contest):
+    return contest.url + contest.reverse_subpage("results")
+
+
+@pytest.fixture
+def published(index):
+    """Four entries scored 9, 7, 5 and 3 by two jurors, a special prize for the last one,
+    results published."""
+    contest = judged_contest(index, entries=4, jurors=2, criteria=((1, 10),), blind_judging=True)
+    judging_domain.open_judging(contest, None)
+    [criterion] = Criterion.objects.filter(contest=contest)
+    for assignment in Assignment.objects.filter(juror__contest=contest).select_related("entry"):
+        sheet(assignment, {criterion: 11 - 2 * assignment.entry.number})
+    judging_domain.close(contest, None)
+    last = contest.entries.get(number=4)
+    judging_domain.record_decision(contest, last, None, special_prize="Приз за смелость")
+    return contest
+
+
+def test_results_are_hidden_from_everyone_until_published(published, client, django_user_model):
+    chair = published.jury.get(role=JuryMember.Role.CHAIR).user
+    member = published.jury.get(role=JuryMember.Role.MEMBER).user
+    entries = list(published.entries.all())
+    visitors = [Client(), Client(), Client()]
+    visitors[1].force_login(member)
+    visitors[2].force_login(chair)
+    # The participant has no account: they come as any visitor, after their private page.
+    participant = visitors[0]
+    participant.get(published.url + published.reverse_subpage("entry_status", [entries[0].token]))
+    for visitor in visitors:
+        response = visitor.get(results_url(published))
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert _("The results of this contest have not been published yet.") in page
+        for entry in entries:
+            assert entry.title not in page and entry.last_name not in page
+        assert results_url(published) not in visitor.get(published.url).content.decode()
+
+
+def test_published_results_show_the_winners_and_special_prizes(published, client):
+    judging_domain.publish(published, None)
+    assert results_url(published) in client.get(published.url).content.decode()
+    response = client.get(results_url(published))
+    assert response.status_code == 200
+    page = response.content.decode()
+    first, second, third, fourth = published.entries.order_by("number")
+    for entry in (first, second, third):
+        assert entry.full_name in page and entry.title in page
+        assert entry.library.full_name in page
+    assert page.index(first.full_name) < page.index(second.full_name) < page.index(third.full_name)
+    # Fourth place is not a winner, but its special prize is announced.
+    assert "Приз за смелость" in page and fourth.full_name in page
+    [group] = response.context["nominations"]
+    assert [row.place for row in group["winners"]] == [1, 2, 3]
+    assert [row.entry_id for row in group["prizes"]] == [fourth.pk]
+
+
+def test_the_results_page_keeps_its_queries_with_500_entries(published, assert_queries_bounded):
+    judging_domain.publish(published, None)
+    nomination = published.nominations.get()
+
+    def more():
+        municipality, library = MunicipalityFactory(), LibraryFactory()
+        added = Entry.objects.bulk_create(
+            Entry(
+                contest=published,
+                number=number,
+                nomination=nomination,
+                last_name=f"Участникова{number}",
+                first_name="Мария",
+                email=f"p{number}@example.ru",
+                library=library,
+                municipality=municipality,
+                birth_date=datetime.date(1990, 1, 1),
+                consent_given_at=timezone.now(),
+                title=f"Работа {number}",
+                status=Entry.Status.READY,
+            )
+            for number in range(5, 501)
+        )
+        Result.objects.bulk_create(
+            Result(
+                contest=published,
+                entry=entry,
+                nomination=nomination,
+                place=index + 5,
+                special_prize="Приз" if index % 50 == 0 else "",
+                sheets=2,
+            )
+            for index, entry in enumerate(added)
+        )
+
+    # The page's own queries are two (judging, results); the rest is Wagtail's serving and
+    # the layout's menu and breadcrumbs.
+    assert_queries_bounded(results_url(published), more, cap=15)
+
+
+def test_the_results_route_answers_get_only(published, client):
+    judging_domain.publish(published, None)
+    assert client.post(results_url(published)).status_code == 405
