@@ -46,6 +46,8 @@ from .models import Assignment, ContestPage, Entry, Judging, ScoreChange, ScoreS
 ORDER_KEYS = 2**31 - 1
 #: What a declaration of a conflict is logged as in the sheet's audit log.
 CONFLICT_FIELD = "conflict"
+#: ``can_declare_conflict``'s default: the sheet is to be looked up.
+UNKNOWN = object()
 #: The longest reason a juror may give for a conflict.
 REASON_MAX_LENGTH = 1000
 
@@ -185,15 +187,18 @@ def _assign(contest_id):
     return Summary(created=len(new), removed=len(removed), kept=len(kept), short=short)
 
 
-def can_declare_conflict(assignment):
+def can_declare_conflict(assignment, sheet=UNKNOWN, state=None):
     """The juror may still declare a conflict: not declared yet, their sheet not submitted, and
-    judging neither closed nor published."""
-    sheet = assignment.sheet if _has_sheet(assignment) else None
-    state = (
-        Judging.objects.filter(contest_id=assignment.entry.contest_id)
-        .values_list("state", flat=True)
-        .first()
-    )
+    judging neither closed nor published. ``sheet`` (None for none) and ``state``, the judging's
+    state, when the caller has them."""
+    if sheet is UNKNOWN:
+        sheet = assignment.sheet if _has_sheet(assignment) else None
+    if state is None:
+        state = (
+            Judging.objects.filter(contest_id=assignment.entry.contest_id)
+            .values_list("state", flat=True)
+            .first()
+        )
     return (
         assignment.is_active
         and not (sheet is not None and sheet.is_submitted)

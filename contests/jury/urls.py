@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import account, chair
+from . import account, chair, views
 
 app_name = "contests_jury"
 
@@ -32,4 +32,26 @@ urlpatterns += [
     path("<int:contest_id>/chair/scores.csv", chair.matrix_csv, name="chair_scores_csv"),
     path("<int:contest_id>/chair/scores.xlsx", chair.matrix_xlsx, name="chair_scores_xlsx"),
     path("<int:contest_id>/chair/changes.csv", chair.changes_csv, name="chair_changes_csv"),
+]
+
+# The juror's pages: the dashboard, an entry with its score sheet, a declared conflict, the
+# entry's files and previews (views.py).
+urlpatterns += [
+    path("", views.dashboard, name="dashboard"),
+    path("<int:contest_id>/entry/<int:number>/", views.entry, name="entry"),
+    path(
+        "<int:contest_id>/entry/<int:number>/conflict/",
+        views.declare_conflict,
+        name="declare_conflict",
+    ),
+    path(
+        "<int:contest_id>/entry/<int:number>/file/<int:file_id>/",
+        views.entry_file,
+        name="entry_file",
+    ),
+    path(
+        "<int:contest_id>/entry/<int:number>/preview/<int:file_id>/",
+        views.entry_preview,
+        name="entry_preview",
+    ),
 ]
