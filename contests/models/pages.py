@@ -193,7 +193,8 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
     # What judging publishes: the results (public once the chair publishes them), the winners'
     # collection, a participant's diploma behind their private link, and the public page that
     # verifies a diploma by the code in its QR code.
-    results = page_route("results/", "results", "contests.results_views.results", methods=GET)
+    # (Not named ``results``: that is the reverse accessor of the published ``Result`` rows.)
+    results_route = page_route("results/", "results", "contests.results_views.results", methods=GET)
     collection = page_route(
         "collection/", "collection", "contests.document_views.collection", methods=GET
     )
