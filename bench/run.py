@@ -27,7 +27,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import contests
+from bench import contests, jury
 from bench.services import (
     ROOT,
     BenchError,
@@ -208,6 +208,14 @@ def benchmark():
         contest_report = contests.measure(env, workdir, base_url, bare_p50=rows[0]["p50_ms"])
         if contest_report["submissions"].get("failures") and tail(gunicorn_log):
             print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
+        jury_report = jury.measure(
+            env,
+            base_url,
+            bare_p50=rows[0]["p50_ms"],
+            load_url=lambda url: load_url(base_url, url, env),
+        )
+        if jury_report["failures"] and tail(gunicorn_log):
+            print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
 
     summary = {
         "peak_sum_mib": memory["final"]["peak_sum_mib"],
@@ -237,7 +245,10 @@ def benchmark():
         "pages": rows,
         "memory": summary,
         "contests": contest_report,
-        "failures": sum(row["failures"] for row in rows) + contest_report["failures"],
+        "jury": jury_report,
+        "failures": sum(row["failures"] for row in rows)
+        + contest_report["failures"]
+        + jury_report["failures"],
     }
     return report
 
@@ -265,6 +276,7 @@ def main():
     if any(row["client_cpu_warning"] for row in report["pages"]):
         print("note: locust's process went above 90% CPU; throughput may be client-bound")
     print(contests.section(report["contests"]))
+    print(jury.section(report["jury"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)} in {report['duration_s']} s")
@@ -273,6 +285,8 @@ def main():
         if failing:
             print(f"bench: failed requests on {', '.join(failing)}", file=sys.stderr)
         failed = contests.failing(report["contests"])
+        if report["jury"]["failures"]:
+            failed.append("jury")
         if failed:
             print(f"bench: failed: {', '.join(failed)} (see above)", file=sys.stderr)
         return 1
