@@ -119,7 +119,7 @@ def _entries(contest):
         .select_related("contest", "nomination", "municipality")
         .defer("processing_log", "text_signature")
         .prefetch_related(
-            Prefetch("files", queryset=EntryFile.objects.defer("text")),
+            Prefetch("files", queryset=EntryFile.objects.defer("text", "blind_text")),
             Prefetch("flags", queryset=EntryFlag.objects.select_related("other_entry__contest")),
         )
         .order_by("number")
@@ -151,7 +151,8 @@ def _write_zip(contest, spool):
 
 def _csv_row(entry):
     files = [stored.original_name for stored in entry.files.all()]
-    flags = [f"{flag.get_kind_display()}: {flag.other_entry.code}" for flag in entry.flags.all()]
+    # A flag's own text: the matching entry's number, or what may reveal the author.
+    flags = [str(flag) for flag in entry.flags.all()]
     return [
         entry.code,
         entry.title,

@@ -14,6 +14,10 @@ The pipeline is safe to run any number of times, at once or one after another:
   second changes nothing (the status itself is set by ``domain.entry.finish_processing``);
 - after ``PROCESSING_MAX_ATTEMPTS`` runs that never finished (a file that kills or hangs the
   worker), the entry is handed to the managers instead of being tried for ever.
+
+Each file is also checked for what may reveal its author and copied for the jury without its
+author metadata (``anonymity``): read with the file, stored by ``finish``. Those flags leave
+the status alone; a manager accepts them or asks for an anonymous version before judging.
 """
 
 import datetime
@@ -27,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import anonymity
 from .conf import setting
 from .domain import entry as entries
 from .domain import in_site_language
@@ -78,26 +83,38 @@ def run(entry_id, now=None):
         return None
     contest = entry.contest
     deadline = time.monotonic() + setting("PROCESSING_SOFT_TIME_LIMIT")
-    reports = {}
-    # Opening a stored file may fail for a moment (a network disk); that OSError reaches the
-    # task, which retries. Reading what is inside never raises: a bad file gets a problem.
-    for stored in entry.files.all():
-        with stored.file.storage.open(stored.file.name, "rb") as handle:
-            reports[stored.pk] = inspect(
-                handle,
-                stored.original_name,
-                allowed_kinds=contest.file_kinds,
-                max_bytes=contest.max_file_mb * MB,
-                deadline=deadline,
-            )
-    return finish(entry_id, reports, now)
+    identity = anonymity.Identity.of(entry)
+    reports, checks = {}, {}
+    try:
+        # Opening a stored file may fail for a moment (a network disk); that OSError reaches
+        # the task, which retries. Reading what is inside never raises: a bad file gets a
+        # problem.
+        for stored in entry.files.all():
+            with stored.file.storage.open(stored.file.name, "rb") as handle:
+                reports[stored.pk] = inspect(
+                    handle,
+                    stored.original_name,
+                    allowed_kinds=contest.file_kinds,
+                    max_bytes=contest.max_file_mb * MB,
+                    deadline=deadline,
+                )
+                checks[stored.pk] = anonymity.check_file(
+                    handle, stored.original_name, reports[stored.pk], identity, deadline
+                )
+        return finish(entry_id, reports, now, checks)
+    finally:
+        # The copies for the jury wait in temporary files until finish has stored them.
+        for check in checks.values():
+            check.close()
 
 
 @in_site_language
-def finish(entry_id, reports, now=None):
-    """Store the files' reports, flag duplicates and set the entry's status, in one
-    transaction; nothing if the entry is no longer being processed."""
+def finish(entry_id, reports, now=None, checks=None):
+    """Store the files' reports (and what ``anonymity.check_file`` found in them, ``checks``
+    by file), flag duplicates and what may reveal the author, and set the entry's status, in
+    one transaction; nothing if the entry is no longer being processed."""
     now = now or timezone.now()
+    checks = checks or {}
     with transaction.atomic():
         contest_id = Entry.objects.filter(pk=entry_id).values_list("contest_id", flat=True).first()
         if contest_id is None:
@@ -119,6 +136,7 @@ def finish(entry_id, reports, now=None):
             return None
         problems = []
         for stored in files:
+            anonymity.store(entry, stored, checks.get(stored.pk))
             problem = _store_report(entry, stored, reports[stored.pk], now)
             if problem:
                 problems.append(problem)
@@ -127,7 +145,7 @@ def finish(entry_id, reports, now=None):
             problems.append(
                 _("The files together exceed %(mb)s MB.") % {"mb": entry.contest.max_entry_mb}
             )
-        entry.flags.all().delete()
+        entry.flags.exclude(kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR).delete()
         flags = _exact_duplicates(entry, files) + _near_duplicates(entry, files)
         EntryFlag.objects.bulk_create(flags)
         reasons = list(problems)
@@ -137,6 +155,8 @@ def finish(entry_id, reports, now=None):
             reasons.append(_("The text is very similar to the text of another entry."))
         for flag in flags:
             entry.log(_flag_line(flag), level="warning", now=now)
+        for flag in anonymity.replace_flags(entry, files, checks):
+            entry.log(anonymity.flag_line(flag), level="warning", now=now)
         entries.finish_processing(entry, reasons, now, also_save=["text_signature"])
     return entry
 

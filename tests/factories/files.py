@@ -330,3 +330,128 @@ def hostile_files():
         "tall.pdf": pdf_with_page(200, 100_000),
         "huge.png": huge_png(),
     }
+
+
+# --- Documents that name their author (the anonymity check) -------------------------------------
+
+
+def pdf_pages(*texts):
+    """A PDF with one page per text."""
+    return documents.pdf(documents.pages(*([("p", text)] for text in texts)))
+
+
+def pdf_with_metadata(info, xmp_creator=""):
+    """``pdf()`` with the document information ``info`` ({"/Author": …}) and, with
+    ``xmp_creator``, an XMP packet naming that creator."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    writer.add_metadata(info)
+    if xmp_creator:
+        writer.xmp_metadata = (
+            '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+            ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<dc:creator><rdf:Seq><rdf:li>{xmp_creator}</rdf:li></rdf:Seq></dc:creator>"
+            '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+        ).encode()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def odt_with_meta(paragraphs=(LOREM,), initial_creator="", creator="", user_defined=None):
+    """``odt()`` whose meta.xml names its creators and has user-defined fields ({name: value})."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    fields = "".join(
+        f"<meta:user-defined meta:name={quoteattr(name)}>{escape(value)}</meta:user-defined>"
+        for name, value in (user_defined or {}).items()
+    )
+    meta = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>'
+        "<meta:generator>LibreOffice/7.6</meta:generator>"
+        f"<meta:initial-creator>{escape(initial_creator)}</meta:initial-creator>"
+        f"<dc:creator>{escape(creator)}</dc:creator>{fields}"
+        '<meta:document-statistic meta:page-count="1"/>'
+        "</office:meta></office:document-meta>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr(
+            "content.xml",
+            documents.odt_content(paragraphs),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        archive.writestr("meta.xml", meta, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def docx_with_custom_properties(properties, **kwargs):
+    """``documents.docx`` with docProps/custom.xml holding ``properties`` ({name: text}), as
+    Word writes a document's custom properties (its relationship and content type too)."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    data = documents.docx([("p", LOREM)], **kwargs)
+    custom = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        + "".join(
+            '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"'
+            f" pid={quoteattr(str(pid))} name={quoteattr(name)}>"
+            f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+            for pid, (name, value) in enumerate(properties.items(), start=2)
+        )
+        + "</Properties>"
+    ).encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "_rels/.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdCustom" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/custom-properties"'
+                    b' Target="docProps/custom.xml"/></Relationships>',
+                )
+            elif item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+                )
+            target.writestr(item, content)
+        target.writestr("docProps/custom.xml", custom)
+    return out.getvalue()
+
+
+def photo_with_exif(kind="jpeg", size=(640, 480), artist="", xp_author="", text=None):
+    """A photo whose EXIF names its ``artist`` (ASCII, as EXIF stores it) and ``xp_author``
+    (Windows' «Авторы», UTF-16); a PNG also gets the text chunks ``text`` ({key: value})."""
+    from PIL import Image, PngImagePlugin
+
+    exif = Image.Exif()
+    if artist:
+        exif[0x013B] = artist
+    if xp_author:
+        exif[0x9C9D] = xp_author.encode("utf-16-le") + b"\x00\x00"
+    out = io.BytesIO()
+    picture = Image.new("RGB", size, (200, 120, 40))
+    if kind == "jpeg":
+        picture.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    else:
+        chunks = PngImagePlugin.PngInfo()
+        for key, value in (text or {}).items():
+            chunks.add_itxt(key, value)
+        picture.save(out, format="PNG", exif=exif.tobytes(), pnginfo=chunks)
+    return out.getvalue()
