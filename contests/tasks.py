@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from kuzbib_site.base.queue import enqueue
 from kuzbib_site.base.uploads import address_space_limit
 
-from . import archive, invitations, processing, reminders, submission
+from . import archive, diplomas, invitations, processing, reminders, submission
 from .conf import setting
 from .domain import entry as entries
 
@@ -98,6 +98,8 @@ def sweep():
         enqueue(send_jury_invitation, member_id=member_id)
     # Not a resend: the jurors' reminder rounds that have come due since the last sweep.
     reminders.due(now)
+    for diploma_id in diplomas.unsent(now):
+        enqueue(send_diploma, diploma_id=diploma_id)
 
 
 @shared_task(name="kuzbib.contests.send_jury_invitation", **MAIL)
@@ -119,3 +121,28 @@ def send_jury_reminders(*, build_id):
     """A reminder round's build, asked for by ``reminders.due`` (the sweep) and sent again by
     the builds' sweeper (``kuzbib.base.sweep_builds``)."""
     reminders.build(build_id)
+
+
+# The documents of judging: background builds on the ``pdf`` queue, sent by the chair's request
+# (``<module>.request``) and again by the builds' sweeper (``kuzbib.base.sweep_builds``).
+DOCUMENT_BUILD = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "max_retries": 3,
+    "soft_time_limit": 1800,
+    "time_limit": 1900,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="kuzbib.contests.build_diplomas", **DOCUMENT_BUILD)
+def build_diplomas(*, build_id):
+    diplomas.build(build_id)
+
+
+@shared_task(name="kuzbib.contests.send_diploma", **MAIL)
+def send_diploma(*, diploma_id):
+    """Sent by the diplomas' batch for each participant, and by the sweeper."""
+    diplomas.send(diploma_id)
