@@ -1,6 +1,7 @@
 """The admin's views of one contest entry: its page (what processing found in its files, its
-flags and log), the managers' actions (process again, disqualify, withdraw) and its files and
-previews, served by permission-checked views, never a public URL.
+flags and log), the managers' actions (process again, disqualify, withdraw, accept a «may reveal
+the author» flag) and its files, previews and copies for the jury, served by permission-checked
+views, never a public URL.
 
 Wagtail's ``register_admin_urls`` already requires admin access for every view here; each view
 checks the entry permission it needs itself."""
@@ -22,6 +23,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import InspectView
 
+from . import anonymity
 from .domain import entry as entries
 from .models import Entry, EntryFile, EntryFlag
 
@@ -148,6 +150,24 @@ def reprocess_entry(request, pk):
     return redirect(INSPECT_URL_NAME, entry.pk)
 
 
+@require_POST
+def accept_reveal(request, pk):
+    """Accept a «may reveal the author» flag: the file goes to a blind jury as it is. Only for
+    users who may change entries; to anyone else the flag does not exist."""
+    if not can_change(request.user):
+        raise Http404
+    flag = get_object_or_404(
+        EntryFlag.objects.select_related("entry__contest"),
+        pk=pk,
+        kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR,
+    )
+    if entries.accept_reveal_flag(flag, request.user):
+        messages.success(request, _("The flag is accepted."))
+    else:
+        messages.error(request, _("The flag is already accepted or no longer exists."))
+    return redirect(INSPECT_URL_NAME, flag.entry_id)
+
+
 # --- The entry's page --------------------------------------------------------------------------
 
 
@@ -203,7 +223,12 @@ class EntryInspectView(InspectView):
                 }
                 for stored in entry.files.all()
             ],
-            flags=entry.flags.select_related("other_entry__contest", "file"),
+            flags=entry.flags.exclude(kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR).select_related(
+                "other_entry__contest", "file"
+            ),
+            reveal_flags=entry.flags.filter(kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR).select_related(
+                "file", "accepted_by"
+            ),
             flagged_by=EntryFlag.objects.filter(other_entry=entry).select_related(
                 "entry__contest", "file"
             ),
@@ -255,3 +280,14 @@ def entry_preview(request, pk):
     response = FileResponse(stored.preview.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def entry_blind_file(request, pk):
+    """A file's copy for the jury (without its author metadata), for users who may see entries:
+    what a juror in blind mode downloads, under the same name."""
+    stored = get_object_or_404(EntryFile.objects.select_related("entry__contest"), pk=pk)
+    if not can_view(request.user) or not stored.blind_file:
+        raise Http404
+    return FileResponse(
+        stored.blind_file.open("rb"), as_attachment=True, filename=anonymity.blind_name(stored)
+    )

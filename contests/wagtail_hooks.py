@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from . import admin_views
 from .admin_views import STATUS_ACTIONS, EntryStatusView, entry_file, entry_preview, reprocess_entry
 from .archive_views import ArchivesView, download_archive, request_archive
 from .jury_admin import JuryViewSet
@@ -49,6 +50,16 @@ def admin_urls():
             "contests/archives/download/<int:pk>/",
             download_archive,
             name="contests_archive_download",
+        ),
+        path(
+            "contests/blind/<int:pk>/",
+            admin_views.entry_blind_file,
+            name="contests_entry_blind_file",
+        ),
+        path(
+            "contests/flags/<int:pk>/accept/",
+            admin_views.accept_reveal,
+            name="contests_flag_accept",
         ),
     ]
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from kuzbib_site.base.queue import enqueue_on_commit
 
 from ..conf import setting
-from ..models import Entry
+from ..models import Entry, EntryFlag
 from . import in_site_language
 
 #: What a manager's decision writes to the processing log, by the status it sets.
@@ -208,6 +208,29 @@ def _decide(entry, status, reason, user, now):
         entry.log(line, level="warning", now=now)
         entry.save(update_fields=["status", "status_reason", "withdrawn_at", "processing_log"])
         notify_status(entry.pk)
+    return True
+
+
+@in_site_language
+def accept_reveal_flag(flag, user, now=None):
+    """A manager accepts a «may reveal the author» flag (the file may go to a blind jury as it
+    is), logged on the entry. False, changing nothing, when it is no such flag any more: already
+    accepted, or replaced by a processing run in the meantime."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The entry's row lock orders this with a processing run replacing the entry's flags.
+        entry = Entry.objects.select_for_update().filter(pk=flag.entry_id).first()
+        changed = entry is not None and EntryFlag.objects.filter(
+            pk=flag.pk, kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR, accepted_at=None
+        ).update(accepted_at=now, accepted_by=user)
+        if not changed:
+            return False
+        entry.log(
+            _("%(user)s accepted that a file may reveal the author: %(fragment)s")
+            % {"user": user, "fragment": flag.fragment},
+            now=now,
+        )
+        entry.save(update_fields=["processing_log"])
     return True
 
 
