@@ -41,6 +41,9 @@ DEFAULTS = {
     # The sweeper sends again a jury invitation not sent within SWEEP_AFTER_SECONDS (a broker
     # outage) for so many days after the member was added; later, «Invite again» in the admin.
     "JURY_INVITATION_SWEEP_DAYS": 7,
+    # The jury protocol prints at most so many lines of the audit log (the newest are left out
+    # with a note); the complete log is in the chair's score matrix export.
+    "PROTOCOL_MAX_AUDIT_ROWS": 3000,
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from kuzbib_site.base.queue import enqueue
 from kuzbib_site.base.uploads import address_space_limit
 
-from . import archive, diplomas, invitations, processing, reminders, submission
+from . import archive, diplomas, invitations, processing, protocol, reminders, submission
 from .conf import setting
 from .domain import entry as entries
 
@@ -146,3 +146,8 @@ def build_diplomas(*, build_id):
 def send_diploma(*, diploma_id):
     """Sent by the diplomas' batch for each participant, and by the sweeper."""
     diplomas.send(diploma_id)
+
+
+@shared_task(name="kuzbib.contests.build_protocol", **DOCUMENT_BUILD)
+def build_protocol(*, build_id):
+    protocol.build(build_id)
