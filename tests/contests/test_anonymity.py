@@ -443,6 +443,10 @@ def test_a_manager_accepts_a_flag_others_cannot(client, contest, manager, django
 
     client.force_login(manager)
     assert client.get(url).status_code == 405
+    # The entries' listing marks and filters them like the other flags.
+    listing = client.get("/admin/snippets/contests/entry/", {"flags": REVEAL.value})
+    assert [row.pk for row in listing.context["object_list"]] == [entry.pk]
+    assert f"⚑ {REVEAL.label}" in listing.content.decode()
     page = client.get(inspect_url(entry)).content.decode()
     assert url in page and 'name="csrfmiddlewaretoken"' in page
     response = client.post(url)
