@@ -41,6 +41,13 @@ DEFAULTS = {
     # The sweeper sends again a jury invitation not sent within SWEEP_AFTER_SECONDS (a broker
     # outage) for so many days after the member was added; later, «Invite again» in the admin.
     "JURY_INVITATION_SWEEP_DAYS": 7,
+    # The winners' collection (contests/collection.py): at most so many pages of a winning
+    # work's PDF files are bound in, at most so many characters of a document's text are set
+    # (about 40 pages), and images are scaled down to at most so many pixels a side — a
+    # 400-page attachment or a huge scan must not make the booklet unprintable.
+    "COLLECTION_MAX_PAGES_PER_WORK": 40,
+    "COLLECTION_MAX_CHARS_PER_WORK": 80_000,
+    "COLLECTION_IMAGE_MAX_SIDE": 1600,
     # The jury protocol prints at most so many lines of the audit log (the newest are left out
     # with a note); the complete log is in the chair's score matrix export.
     "PROTOCOL_MAX_AUDIT_ROWS": 3000,

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_noop
 from kuzbib_site.base.queue import enqueue
 from kuzbib_site.base.uploads import address_space_limit
 
-from . import archive, diplomas, invitations, processing, protocol, reminders, submission
+from . import (
+    archive,
+    collection,
+    diplomas,
+    invitations,
+    processing,
+    protocol,
+    reminders,
+    submission,
+)
 from .conf import setting
 from .domain import entry as entries
 
@@ -151,3 +160,8 @@ def send_diploma(*, diploma_id):
 @shared_task(name="kuzbib.contests.build_protocol", **DOCUMENT_BUILD)
 def build_protocol(*, build_id):
     protocol.build(build_id)
+
+
+@shared_task(name="kuzbib.contests.build_winners_collection", **DOCUMENT_BUILD)
+def build_winners_collection(*, build_id):
+    collection.build(build_id)
