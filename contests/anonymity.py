@@ -86,7 +86,8 @@ FRAGMENT_MAX = 200
 PREVIEW_CHARS = 1500
 FLAGS_PER_FILE = 12
 METADATA_FIELDS_MAX = 200
-VALUE_MAX_CHARS = 10_000
+# Of a metadata value or a document part's text (headers, notes): what is searched.
+VALUE_MAX_CHARS = 200_000
 CHUNK = 64 * 1024
 
 LATIN = {
@@ -444,8 +445,7 @@ def check_file(handle, name, report, identity, deadline=None):
     except Exception:  # noqa: BLE001 - an untrusted file's metadata may break any parser
         fields = []
         fragments.append(_("metadata: could not be read, check the file by hand"))
-    for label, value in fields[:METADATA_FIELDS_MAX]:
-        place = _("metadata «%(field)s»") % {"field": label[:40]}
+    for place, value in fields[:METADATA_FIELDS_MAX]:
         fragments += _fragments(identity, value[:VALUE_MAX_CHARS], place)
     if report.preview:
         page = report.text[:PREVIEW_CHARS] if first_page is None else first_page
@@ -527,6 +527,11 @@ def _xml(archive, member):
     return etree.fromstring(archive.read(member, METADATA_MAX_BYTES), SAFE_XML)
 
 
+def _metadata(fields):
+    """(place, value) of metadata fields (label, value): «metadata «creator»»."""
+    return [(_("metadata «%(field)s»") % {"field": label[:40]}, value) for label, value in fields]
+
+
 def xml_fields(root, prefix=""):
     """(field, value) of every text and attribute in a metadata XML: the field is the element
     (the property's ``name`` for a custom property), never the RDF or variant-type wrapper."""
@@ -562,15 +567,15 @@ class _Collector:
 
     def __init__(self, attributes=(), elements=()):
         self.attributes, self.elements = set(attributes), set(elements)
-        self.values, self.open = {}, []
+        self.values, self.open, self.size = {}, [], 0
 
     def doctype(self, name, public_id, system_url):
         raise ValueError("the XML declares a document type")
 
     def start(self, tag, attrib):
         for attribute, value in attrib.items():
-            if _local(attribute) in self.attributes and value.strip():
-                self.values.setdefault(value.strip())
+            if _local(attribute) in self.attributes:
+                self._keep(value)
         self.open.append([] if _local(tag) in self.elements else None)
 
     def data(self, text):
@@ -580,11 +585,19 @@ class _Collector:
 
     def end(self, tag):
         buffer = self.open.pop() if self.open else None
-        if buffer and "".join(buffer).strip():
-            self.values.setdefault("".join(buffer).strip())
+        if buffer:
+            self._keep("".join(buffer))
+
+    def _keep(self, value):
+        # Distinct values, up to what is searched of a part: a part with a million comments
+        # keeps no more.
+        value = value.strip()
+        if value and value not in self.values and self.size < VALUE_MAX_CHARS:
+            self.values[value] = None
+            self.size += len(value)
 
     def close(self):
-        return list(self.values)[:METADATA_FIELDS_MAX]
+        return list(self.values)
 
 
 def _collected(archive, member, deadline, attributes=(), elements=()):
@@ -609,6 +622,12 @@ CUSTOM = "docProps/custom.xml"
 # What stays of core.xml in the jury's copy: dates and counters name nobody.
 CORE_KEPT = frozenset({"created", "modified", "lastPrinted", "revision", "language"})
 APP_DROPPED = frozenset({"Company", "Manager", "HyperlinkBase", "Template"})
+# Parts of the document that its extracted text leaves out but its readers see: headers,
+# footers, notes and comments (their paragraphs, by the member's name).
+TEXT_PARTS = {
+    "docx": re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml"),
+    "pptx": re.compile(r"ppt/(notesSlides/notesSlide\d+|comments/[^/]+)\.xml"),
+}
 # Parts naming the people who commented or changed the document, and how.
 AUTHOR_PARTS = {
     "docx": [
@@ -636,10 +655,23 @@ def _ooxml_metadata(kind):
                     label = _("comment or change author")
                     values = _collected(archive, member, deadline, attributes=attributes)
                     fields += [(label, value) for value in values]
+            fields = _metadata(fields)
+            parts = sorted(member for member in names if TEXT_PARTS[kind].fullmatch(member))
+            fields += _part_texts(archive, parts, deadline)
             first_page = _first_slide_text(archive) if kind == "pptx" else None
         return fields, first_page
 
     return read
+
+
+def _part_texts(archive, members, deadline):
+    """(place, text) of each member's paragraphs (``p`` elements, OOXML's and ODF's alike)."""
+    place = _("headers, footers, notes or comments")
+    texts = []
+    for member in members[:METADATA_FIELDS_MAX]:
+        paragraphs = _collected(archive, member, deadline, elements=("p",))
+        texts.append((place, "\n".join(paragraphs)))
+    return texts
 
 
 def _first_slide_text(archive):
@@ -759,6 +791,10 @@ def _odt_metadata(handle, name, deadline):
             label = _("comment or change author")
             values = _collected(archive, "content.xml", deadline, elements=("creator",))
             fields += [(label, value) for value in values]
+        fields = _metadata(fields)
+        # The page styles hold the headers and footers.
+        if "styles.xml" in names:
+            fields += _part_texts(archive, ["styles.xml"], deadline)
     return fields, None
 
 
@@ -796,6 +832,7 @@ def _pdf_metadata(handle, name, deadline):
     xmp = reader.root_object.get("/Metadata")
     if xmp is not None:
         fields += _xmp_fields(xmp.get_object().get_data()[:METADATA_MAX_BYTES], "XMP ")
+    fields = _metadata(fields)
     check_deadline(deadline)
     first_page = (reader.pages[0].extract_text() or "") if len(reader.pages) else ""
     return fields, first_page
@@ -882,7 +919,7 @@ def _image_metadata(handle, name, deadline):
             elif key == "comment" and isinstance(value, bytes):
                 fields.append(("JPEG comment", value.decode("utf-8", "replace")))
     # A preview shows the pixels, never the metadata.
-    return fields, ""
+    return _metadata(fields), ""
 
 
 def _image_copy(kind):

@@ -233,6 +233,13 @@ def test_image_metadata_and_its_copy_without_it(kind):
         assert copy.getpixel((10, 10)) == pytest.approx((200, 120, 40), abs=3)
 
 
+def test_headers_and_footers_are_searched_too():
+    check = checked("работа.docx", sample.docx_with_footer("© М. П. Иванова, Беловская ЦБС"))
+    assert check.fragments == [
+        f"{place('headers, footers, notes or comments')}: © М. П. Иванова, Беловская ЦБС"
+    ]
+
+
 def test_a_file_name_with_the_surname_is_flagged():
     check = checked("Иванова_проект.docx", documents.docx([("p", "Текст работы")]))
     assert check.fragments == [f"{place('file name')}: Иванова_проект.docx"]

@@ -455,3 +455,16 @@ def photo_with_exif(kind="jpeg", size=(640, 480), artist="", xp_author="", text=
             chunks.add_itxt(key, value)
         picture.save(out, format="PNG", exif=exif.tobytes(), pnginfo=chunks)
     return out.getvalue()
+
+
+def docx_with_footer(footer, paragraphs=(LOREM,)):
+    """A DOCX whose page footer says ``footer`` (where people sign their work)."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.sections[0].footer.paragraphs[0].text = footer
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
