@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from kuzbib_site.base.db import retry_when_locked
 
-from .. import assignment, results, scoring
-from ..models import ChairDecision, Criterion, Entry, EntryFlag, Judging, JuryMember
+from .. import anonymity, assignment, results, scoring
+from ..models import ChairDecision, Criterion, Entry, Judging, JuryMember
 from . import in_site_language
 
 State = Judging.State
@@ -205,26 +205,18 @@ def _check_ready_to_open(contest):
         raise Refused(_("The contest has no criteria to score entries on."))
     if not Entry.objects.filter(contest=contest, status=Entry.Status.READY).exists():
         raise Refused(_("No entry is ready for judging yet."))
-    if contest.blind_judging:
-        numbers = sorted(
-            set(
-                EntryFlag.objects.filter(
-                    entry__contest=contest,
-                    entry__status=Entry.Status.READY,
-                    kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR,
-                    accepted_at=None,
-                ).values_list("entry__number", flat=True)
+    numbers = sorted(
+        set(anonymity.unaccepted_reveals(contest).values_list("entry__number", flat=True))
+    )
+    if numbers:
+        raise Refused(
+            _(
+                "Judging is blind, and these entries may reveal their authors: %(entries)s. "
+                "A manager accepts each flag or asks the participant for an anonymous "
+                "version first."
             )
+            % {"entries": _listed(contest, numbers)}
         )
-        if numbers:
-            raise Refused(
-                _(
-                    "Judging is blind, and these entries may reveal their authors: %(entries)s. "
-                    "A manager accepts each flag or asks the participant for an anonymous "
-                    "version first."
-                )
-                % {"entries": _listed(contest, numbers)}
-            )
 
 
 def _check_ready_to_publish(computed):

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from kuzbib_site.base.exports import neutralise_formula
+from kuzbib_site.base.privacy import private_response
 
 from .. import charts, results, scoring
 from ..domain import judging as judging_domain
@@ -70,6 +71,11 @@ def chair_view(view):
     return wrapper
 
 
+def _page(request, template, context):
+    """A chair's page: private (never cached, never indexed), with its own forms."""
+    return private_response(TemplateResponse(request, template, context), has_forms=True)
+
+
 def _back(member, anchor=""):
     return HttpResponseRedirect(
         reverse("contests_jury:chair", args=[member.contest_id]) + (f"#{anchor}" if anchor else "")
@@ -89,6 +95,7 @@ def chair(request, member):
     computed = results.compute(contest, names=names_shown(contest, judging))
     tables = computed.tables()
     juror_rows = computed.juror_rows()
+    eligible = [row for table in tables for row in [*table.ranked, *table.unranked]]
     context = {
         "contest": contest,
         "member": member,
@@ -114,10 +121,13 @@ def chair(request, member):
         "log": _log_lines(judging),
         "ties": [(table.nomination, tie) for table in tables for tie in table.ties],
         "results_url": contest.url + contest.reverse_subpage("results"),
-        "eligible": [row for table in tables for row in [*table.ranked, *table.unranked]],
+        "eligible": eligible,
+        "ordered": [
+            row for row in eligible if row.decision and row.decision["tie_order"] is not None
+        ],
         "can": _allowed(judging),
     }
-    return TemplateResponse(request, "contests/jury/chair/results.html", context)
+    return _page(request, "contests/jury/chair/results.html", context)
 
 
 def _ranking_chart(table):
@@ -205,7 +215,7 @@ def publish(request, member):
         "can_publish": judging_domain.can_publish(judging),
         "podium": scoring.PODIUM,
     }
-    return TemplateResponse(request, "contests/jury/chair/publish.html", context)
+    return _page(request, "contests/jury/chair/publish.html", context)
 
 
 class DecisionForm(forms.Form):
@@ -326,7 +336,7 @@ def sheets(request, member, juror_id):
         "rows": rows,
         "judging": judging_domain.judging_of(contest),
     }
-    return TemplateResponse(request, "contests/jury/chair/sheets.html", context)
+    return _page(request, "contests/jury/chair/sheets.html", context)
 
 
 @require_POST
@@ -381,7 +391,7 @@ def changes(request, member):
         for change in page
     ]
     context = {"contest": contest, "member": member, "page_obj": page, "rows": rows}
-    return TemplateResponse(request, "contests/jury/chair/changes.html", context)
+    return _page(request, "contests/jury/chair/changes.html", context)
 
 
 # --- Exports -----------------------------------------------------------------------------------
@@ -408,7 +418,7 @@ def _csv_response(heading, rows, name):
         (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return private_response(response)
 
 
 def _cell_text(value):
@@ -471,9 +481,11 @@ def matrix_xlsx(request, member):
     spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=file_name(contest, "scores.xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return private_response(
+        FileResponse(
+            spool,
+            as_attachment=True,
+            filename=file_name(contest, "scores.xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     )

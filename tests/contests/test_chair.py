@@ -93,6 +93,7 @@ def test_the_chair_sees_the_ranking_agreement_progress_and_charts(contest, chair
     submit_all(contest, [9, 6, 3])
     response = chair_client.get(url("chair", contest))
     assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"  # a private page, never cached
     page = response.content.decode()
     for entry in contest.entries.all():
         assert entry.code in page and entry.title in page
@@ -383,6 +384,7 @@ def hostile(contest):
 def test_the_score_matrix_as_csv(hostile, chair_client):
     response = chair_client.get(url("chair_scores_csv", hostile))
     assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"].startswith("text/csv")
     assert "-scores.csv" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
