@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import account, chair, views
+from . import account, chair, documents, views
 
 app_name = "contests_jury"
 
@@ -32,6 +32,29 @@ urlpatterns += [
     path("<int:contest_id>/chair/scores.csv", chair.matrix_csv, name="chair_scores_csv"),
     path("<int:contest_id>/chair/scores.xlsx", chair.matrix_xlsx, name="chair_scores_xlsx"),
     path("<int:contest_id>/chair/changes.csv", chair.changes_csv, name="chair_changes_csv"),
+]
+
+# The chair's documents: GET shows the newest builds, POST asks for a new one; the ready files
+# (documents.py).
+urlpatterns += [
+    path("<int:contest_id>/chair/protocol/", documents.protocol_page, name="protocol"),
+    path("<int:contest_id>/chair/diplomas/", documents.diplomas_page, name="diplomas"),
+    path("<int:contest_id>/chair/collection/", documents.collection_page, name="collection"),
+    path(
+        "<int:contest_id>/chair/protocol/<int:build_id>/file/",
+        documents.protocol_file,
+        name="protocol_file",
+    ),
+    path(
+        "<int:contest_id>/chair/diplomas/<int:build_id>/file/",
+        documents.diplomas_file,
+        name="diplomas_file",
+    ),
+    path(
+        "<int:contest_id>/chair/collection/<int:build_id>/file/",
+        documents.collection_file,
+        name="collection_file",
+    ),
 ]
 
 # The juror's pages: the dashboard, an entry with its score sheet, a declared conflict, the
