@@ -512,10 +512,7 @@ def _written(write):
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PML_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
-DML_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -658,7 +655,7 @@ def _ooxml_metadata(kind):
             fields = _metadata(fields)
             parts = sorted(member for member in names if TEXT_PARTS[kind].fullmatch(member))
             fields += _part_texts(archive, parts, deadline)
-            first_page = _first_slide_text(archive) if kind == "pptx" else None
+            first_page = _first_slide_text(archive, deadline) if kind == "pptx" else None
         return fields, first_page
 
     return read
@@ -674,7 +671,7 @@ def _part_texts(archive, members, deadline):
     return texts
 
 
-def _first_slide_text(archive):
+def _first_slide_text(archive, deadline):
     """The text of the presentation's first slide (its thumbnail shows that one), or None
     when the package does not say which one it is."""
     presentation = _xml(archive, "ppt/presentation.xml")
@@ -691,8 +688,7 @@ def _first_slide_text(archive):
             )
             if target not in archive.namelist():
                 return None
-            slide = _xml(archive, target)
-            return " ".join(t.text or "" for t in slide.iter(f"{{{DML_NS}}}t"))
+            return " ".join(_collected(archive, target, deadline, elements=("t",)))
     return None
 
 
