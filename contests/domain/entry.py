@@ -214,8 +214,9 @@ def _decide(entry, status, reason, user, now):
 @in_site_language
 def accept_reveal_flag(flag, user, now=None):
     """A manager accepts a «may reveal the author» flag (the file may go to a blind jury as it
-    is), logged on the entry. False, changing nothing, when it is no such flag any more: already
-    accepted, or replaced by a processing run in the meantime."""
+    is), logged on the entry; ``user`` is None for a script (the demo's loader). False, changing
+    nothing, when it is no such flag any more: already accepted, or replaced by a processing run
+    in the meantime."""
     now = now or timezone.now()
     with transaction.atomic():
         # The entry's row lock orders this with a processing run replacing the entry's flags.
@@ -227,7 +228,7 @@ def accept_reveal_flag(flag, user, now=None):
             return False
         entry.log(
             _("%(user)s accepted that a file may reveal the author: %(fragment)s")
-            % {"user": user, "fragment": flag.fragment},
+            % {"user": user or "—", "fragment": flag.fragment},
             now=now,
         )
         entry.save(update_fields=["processing_log"])
