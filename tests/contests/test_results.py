@@ -136,11 +136,9 @@ def test_compute_takes_the_same_few_queries_for_500_entries_9_jurors_6_criteria(
 ):
     small = big_contest(index, entries=4, jurors=2)
     large = big_contest(index, entries=500)
-    assert Score.objects.filter(sheet__assignment__juror__contest=large).count() == (
-        # Six criteria for the first nomination's 250 entries, five for the second's… all
-        # scored (the sixth for the second nomination's entries is not theirs).
-        500 * 9 * 6
-    )
+    # Every sheet scores all six criteria; on the second nomination's entries the criterion of
+    # the first nomination only is ignored.
+    assert Score.objects.filter(sheet__assignment__juror__contest=large).count() == 500 * 9 * 6
     with django_assert_max_num_queries(MAX_QUERIES):
         computed = results.compute(large, names=True)
     assert len(computed.results.entries) == 500
