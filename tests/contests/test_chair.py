@@ -102,6 +102,9 @@ def test_the_chair_sees_the_ranking_agreement_progress_and_charts(contest, chair
     assert "<strong>1,00</strong>" in page or "<strong>1.00</strong>" in page  # all agree
     for member in contest.jury.all():
         assert url("chair_sheets", contest, member.pk) in page
+    # The documents the chair builds (contests.jury.documents).
+    for name in ("protocol", "diplomas", "collection"):
+        assert url(name, contest) in page
     assert _("Close judging") in page
 
 
