@@ -178,3 +178,21 @@ def test_the_contest_page_offers_the_collection_once_published(
     assert response.status_code == 404
     assert ru("The winners' collection is not ready") in response.content.decode()
     assert route not in client.get(contest.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_compiles_the_collection(
+    contest, settings, redis_url, use_broker, start_worker, wait_until
+):
+    app = use_broker(redis_url)
+    worker = start_worker(
+        app, redis_url, env={"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}
+    )
+
+    made = collection.request(contest, None)  # autocommit: sent to the worker at once
+
+    ready = WinnersCollection.Status.READY
+    wait_until(lambda: WinnersCollection.objects.get(pk=made.pk).status == ready, worker=worker)
+    made.refresh_from_db()
+    assert made.work_count == 4 and made.page_count == len(PdfReader(made.file.open("rb")).pages)
+    assert "kuzbib.contests.build_winners_collection" in worker.output()

@@ -206,3 +206,21 @@ def test_a_failed_or_unfinished_build_offers_no_download(contest):
     assert "Сбой" in page
     for build in (failed, queued):
         assert client.get(page_url("protocol_file", contest, build.pk)).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_builds_the_protocol(
+    contest, settings, redis_url, use_broker, start_worker, wait_until
+):
+    app = use_broker(redis_url)
+    worker = start_worker(
+        app, redis_url, env={"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT)}
+    )
+
+    made = protocol.request(contest, chair_of(contest))  # autocommit: sent at once
+
+    ready = JuryProtocol.Status.READY
+    wait_until(lambda: JuryProtocol.objects.get(pk=made.pk).status == ready, worker=worker)
+    made.refresh_from_db()
+    assert contest.title in pdf_text(made.file.open("rb").read())
+    assert "kuzbib.contests.build_protocol" in worker.output()
