@@ -464,6 +464,15 @@ def check_file(handle, name, report, identity, deadline=None):
     return check
 
 
+def check_entry(entry, identity):
+    """What the entry's own title and description (jurors read both) say of the participant:
+    a ``FileCheck`` with fragments only."""
+    return FileCheck(
+        fragments=_fragments(identity, entry.title, _("title"))
+        + _fragments(identity, entry.description, _("description"))
+    )
+
+
 def _fragments(identity, text, place):
     return [
         _fragment(place, text, start, end)
@@ -969,16 +978,18 @@ def store(entry, stored, check):
 
 
 def replace_flags(entry, files, checks):
-    """The entry's «may reveal the author» flags, as this run found them: a flag a manager
-    accepted is kept when the same file still has the same fragment; every other old one goes.
-    Returns the flags in the order found."""
+    """The entry's «may reveal the author» flags, as this run found them (``checks`` by file,
+    and under None the entry's own, ``check_entry``): a flag a manager accepted is kept when the
+    same file (or the entry) still has the same fragment; every other old one goes. Returns the
+    flags in the order found."""
     old = list(entry.flags.filter(kind=REVEAL))
     accepted = {(flag.file_id, flag.fragment): flag for flag in old if flag.accepted_at}
     current, new = [], []
-    for stored in files:
-        check = checks.get(stored.pk)
+    for stored in [None, *files]:
+        key = stored.pk if stored else None
+        check = checks.get(key)
         for fragment in check.fragments if check else []:
-            flag = accepted.pop((stored.pk, fragment), None)
+            flag = accepted.pop((key, fragment), None)
             if flag is None:
                 flag = EntryFlag(entry=entry, kind=REVEAL, file=stored, fragment=fragment)
                 new.append(flag)
@@ -991,7 +1002,9 @@ def replace_flags(entry, files, checks):
 
 def flag_line(flag):
     """The processing log's line for a «may reveal the author» flag."""
-    values = {"file": flag.file.original_name if flag.file else "—", "fragment": flag.fragment}
+    if flag.file is None:
+        return _("The entry may reveal the author: %(fragment)s") % {"fragment": flag.fragment}
+    values = {"file": flag.file.original_name, "fragment": flag.fragment}
     if flag.accepted_at:
         return _("«%(file)s» may reveal the author (accepted before): %(fragment)s") % values
     return _("«%(file)s» may reveal the author: %(fragment)s") % values

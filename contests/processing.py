@@ -84,7 +84,7 @@ def run(entry_id, now=None):
     contest = entry.contest
     deadline = time.monotonic() + setting("PROCESSING_SOFT_TIME_LIMIT")
     identity = anonymity.Identity.of(entry)
-    reports, checks = {}, {}
+    reports, checks = {}, {None: anonymity.check_entry(entry, identity)}
     try:
         # Opening a stored file may fail for a moment (a network disk); that OSError reaches
         # the task, which retries. Reading what is inside never raises: a bad file gets a
@@ -110,9 +110,10 @@ def run(entry_id, now=None):
 
 @in_site_language
 def finish(entry_id, reports, now=None, checks=None):
-    """Store the files' reports (and what ``anonymity.check_file`` found in them, ``checks``
-    by file), flag duplicates and what may reveal the author, and set the entry's status, in
-    one transaction; nothing if the entry is no longer being processed."""
+    """Store the files' reports (and what ``anonymity`` found in them, ``checks`` by file, and
+    in the entry's title and description under None), flag duplicates and what may reveal the
+    author, and set the entry's status, in one transaction; nothing if the entry is no longer
+    being processed."""
     now = now or timezone.now()
     checks = checks or {}
     with transaction.atomic():

@@ -364,6 +364,28 @@ def test_processing_flags_copies_and_redacts_and_a_second_run_replaces_them(cont
 
 
 @pytest.mark.django_db
+def test_the_entrys_own_title_and_description_are_searched(contest):
+    entry = submitted(
+        contest,
+        ("работа.docx", documents.docx([("p", "Клуб чтения")]), "docx"),
+        title="Клуб чтения Марии Ивановой",
+        description="Проект сотрудников Беловской ЦБС для подростков.",
+    )
+    processing.run(entry.pk)
+    flags = entry.flags.filter(kind=REVEAL)
+    assert [(flag.file, flag.fragment) for flag in flags] == [
+        (None, f"{place('title')}: Клуб чтения Марии Ивановой"),
+        (None, f"{place('description')}: Проект сотрудников Беловской ЦБС для подростков."),
+    ]
+    entry.refresh_from_db()
+    with translation.override("ru"):
+        line = gettext("The entry may reveal the author: %(fragment)s") % {
+            "fragment": flags[0].fragment
+        }
+    assert line in [item["message"] for item in entry.processing_log]
+
+
+@pytest.mark.django_db
 def test_an_accepted_flag_survives_processing_again_while_it_still_matches(contest, manager):
     entry = submitted(contest, ("Иванова_проект.docx", documents.docx([("p", "Клуб")]), "docx"))
     processing.run(entry.pk)
