@@ -27,6 +27,7 @@ task on the ``pdf`` queue): ``request(contest, user)`` once the results are publ
 route serves."""
 
 import base64
+import functools
 import io
 import logging
 import tempfile
@@ -43,6 +44,7 @@ from pypdf.generic import NameObject
 
 from kuzbib_site.base import builds
 from kuzbib_site.base.pdf import pdf_url_fetcher
+from kuzbib_site.base.uploads import address_space_limit
 
 from .conf import setting
 from .diplomas import Refused, award, file_stem, results_published
@@ -66,9 +68,11 @@ def request(contest, user):
     return builds.request(WinnersCollection, contest=contest, requested_by=user)
 
 
-def build(collection_id):
-    """The task's work (``builds.run``); an OSError (storage away) queues it again."""
-    return builds.run(collection_id, WinnersCollection, write, retry_on=(OSError,))
+def build(collection_id, memory=None):
+    """The task's work (``builds.run``); an OSError (storage away) queues it again. ``memory``:
+    see ``file_part``."""
+    work = functools.partial(write, memory=memory)
+    return builds.run(collection_id, WinnersCollection, work, retry_on=(OSError,))
 
 
 def published(contest):
@@ -201,40 +205,63 @@ def image_part(name, data):
     return Part(name=name, image=f"data:image/jpeg;base64,{encoded}")
 
 
-def parts_of(entry):
-    """What each file of ``entry`` becomes in the booklet; a file that fails is a note."""
+def text_part(name, text, chars_left):
+    """A document's extracted text, cut to the ``chars_left`` the work has left; returns the
+    part and what is left then."""
+    text = text.strip()
+    if not text:
+        return not_included(name), chars_left
+    if chars_left <= 0:
+        note = _(
+            "The text of «%(name)s» is left out: the work is longer than the collection takes."
+        )
+        return Part(name=name, note=note % {"name": name}), 0
+    part = Part(name=name, text=text[:chars_left])
+    if len(text) > chars_left:
+        part.note = _("The text of «%(name)s» is shortened.") % {"name": name}
+    return part, max(chars_left - len(text), 0)
+
+
+def file_part(stored, name, pages_left, memory=None):
+    """A PDF's or a picture's part. The file is read whole first (uploads are size-capped), so
+    that storage being away (an OSError: the build is tried again) is told apart from a file
+    that will not parse, which becomes a note; reading it may take ``memory`` bytes more than
+    the worker had (None: no limit), past which it is a note too."""
+    if not stored.file:
+        return not_included(name)
+    try:
+        data = _read(stored)
+    except FileNotFoundError:
+        return not_included(name)
+    try:
+        with address_space_limit(memory):
+            if stored.kind == "pdf":
+                return pdf_part(name, data, pages_left)
+            return image_part(name, data)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        # Whatever a file does to its reader, the booklet goes on without it.
+        logger.warning("Entry %s: file %s left out of the collection", stored.entry_id, stored.pk)
+        return not_included(name)
+
+
+def parts_of(entry, memory=None):
+    """What each file of ``entry`` becomes in the booklet, within the work's page and text
+    allowance; a file that fails is a note."""
     parts = []
     pages_left = setting("COLLECTION_MAX_PAGES_PER_WORK")
     chars_left = setting("COLLECTION_MAX_CHARS_PER_WORK")
     for stored in entry.files.all():
         name = stored.original_name or _("file")
-        try:
-            if not stored.file:
-                part = not_included(name)
-            elif stored.kind == "pdf":
-                if pages_left <= 0:
-                    part = Part(name=name, note=_("Further pages are not included."))
-                else:
-                    part = pdf_part(name, _read(stored), pages_left)
-                    pages_left -= part.pages
-            elif stored.kind in TEXT_KINDS:
-                text = stored.text.strip()
-                if not text:
-                    part = not_included(name)
-                else:
-                    part = Part(name=name, text=text[:chars_left])
-                    if len(text) > chars_left:
-                        part.note = _("The text of «%(name)s» is shortened.") % {"name": name}
-                    chars_left = max(chars_left - len(text), 0)
-            elif stored.kind in IMAGE_KINDS:
-                part = image_part(name, _read(stored))
-            else:
-                part = not_included(name)
-        except SoftTimeLimitExceeded:
-            raise
-        except Exception:
-            # Whatever a file does to its reader, the booklet goes on without it.
-            logger.warning("Entry %s: file %s left out of the collection", entry.pk, stored.pk)
+        if stored.kind in TEXT_KINDS:
+            part, chars_left = text_part(name, stored.text, chars_left)
+        elif stored.kind == "pdf" and pages_left <= 0:
+            part = Part(name=name, note=_("Further pages are not included."))
+        elif stored.kind == "pdf" or stored.kind in IMAGE_KINDS:
+            part = file_part(stored, name, pages_left, memory)
+            pages_left -= part.pages
+        else:
             part = not_included(name)
         parts.append(part)
     return parts
@@ -277,14 +304,14 @@ def render(contest, works):
 
 
 @in_site_language
-def write(collection):
+def write(collection, memory=None):
     """The build's work: the booklet in a temporary spool, with its counts set on the build."""
     contest = ContestPage.objects.get(pk=collection.contest_id)
     if not results_published(contest):
         raise Refused(_("The winners' collection is compiled once the results are published."))
     works = []
     for result in winners(contest):
-        works.append(Work(result=result, entry=result.entry, parts=parts_of(result.entry)))
+        works.append(Work(result=result, entry=result.entry, parts=parts_of(result.entry, memory)))
     writer, pages = render(contest, works)
     collection.work_count, collection.page_count = len(works), pages
     spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — run() closes it

@@ -162,6 +162,10 @@ def build_protocol(*, build_id):
     protocol.build(build_id)
 
 
-@shared_task(name="kuzbib.contests.build_winners_collection", **DOCUMENT_BUILD)
-def build_winners_collection(*, build_id):
-    collection.build(build_id)
+@shared_task(name="kuzbib.contests.build_winners_collection", bind=True, **DOCUMENT_BUILD)
+def build_winners_collection(self, *, build_id):
+    # The winners' own files are read here: each may take what processing them could (in a real
+    # worker only, as for process_entry); a file past it is left out of the booklet with a note.
+    in_worker = not (self.request.is_eager or self.request.called_directly)
+    memory = setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
+    collection.build(build_id, memory=memory)

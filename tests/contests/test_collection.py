@@ -141,6 +141,23 @@ def test_hostile_and_broken_files_become_notes(index, django_capture_on_commit_c
     assert max(float(page.mediabox.height) for page in reader.pages) <= 842
 
 
+def test_a_file_past_the_memory_ceiling_is_left_out(index):
+    contest = judged_contest(index, entries=1)
+    entry = Entry.objects.get(contest=contest)
+    # Within the pixel limit, but decoding it takes ~50 MB: more than a 16 MB ceiling allows.
+    attach(entry, "плакат.png", "png", sample.huge_png(7000, 7000))
+    attach(entry, "проект.pdf", "pdf", sample.pdf(pages=1))
+    publish_results(contest)
+    asked = collection.request(contest, None)  # its message is not sent: run here
+
+    made = collection.build(asked.pk, memory=16 * 1024 * 1024)
+
+    assert made.status == WinnersCollection.Status.READY, made.error
+    whole = re.sub(r"\s+", " ", "\n".join(texts(PdfReader(made.file.open("rb")))))
+    assert re.sub(r"\s+", " ", not_included("плакат.png")) in whole
+    assert "Страница 1" in whole
+
+
 def test_a_long_pdf_is_cut_at_the_setting(index, settings, django_capture_on_commit_callbacks):
     settings.KUZBIB_CONTESTS = {**settings.KUZBIB_CONTESTS, "COLLECTION_MAX_PAGES_PER_WORK": 2}
     contest = judged_contest(index, entries=1)
