@@ -71,7 +71,7 @@ def results_published(contest):
 
 def request(contest, user):
     """A new queued batch of ``contest``'s diplomas with its task sent on commit (or the one
-    asked for moments ago, still queued). Raises ``Refused`` before the results are."""
+    asked for moments ago, still queued). Raises ``Refused`` until the results are published."""
     if not results_published(contest):
         raise Refused(_("Diplomas are prepared once the results are published."))
     return builds.request(DiplomaBatch, contest=contest, requested_by=user)

@@ -33,11 +33,7 @@ CODE = re.compile(r"[A-Za-z0-9_-]{16,40}")
 def verify(request, contest, code):
     diploma = None
     if CODE.fullmatch(code):
-        diploma = (
-            Diploma.objects.filter(contest=contest, code=code)
-            .select_related("entry__library")
-            .first()
-        )
+        diploma = Diploma.objects.filter(contest=contest, code=code).select_related("entry").first()
     if diploma is None:
         response = TemplateResponse(
             request,
