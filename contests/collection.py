@@ -78,8 +78,10 @@ def build(collection_id, memory=None):
 def published(contest):
     """The newest ready collection of ``contest`` with its file, once its results are
     published; else None."""
-    if not results_published(contest):
-        return None
+    return newest_ready(contest) if results_published(contest) else None
+
+
+def newest_ready(contest):
     return (
         WinnersCollection.objects.filter(contest=contest, status=WinnersCollection.Status.READY)
         .exclude(file="")

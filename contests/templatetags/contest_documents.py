@@ -10,4 +10,9 @@ register = template.Library()
 
 @register.simple_tag
 def published_collection(contest):
-    return collection.published(contest)
+    # The page's judging row, loaded once for the page's results link too: no query of its own
+    # until the results are published.
+    judging = getattr(contest, "judging", None)
+    if judging is None or not judging.is_published:
+        return None
+    return collection.newest_ready(contest)
