@@ -1,6 +1,8 @@
-"""The demo site: our home page and directory, «КНИГИНЯ-2009» with thirty processed entries and
+"""The demo site: our home page and directory, «КНИГИНЯ-2009» with thirty processed entries,
+judged by a jury of five with its results, diplomas and winners' collection published, and
 the VIII session with its sections, programme and resolution, plus a conference and a contest
-open today so that a visitor can try the public forms. ``manage.py load_demo`` runs ``load``.
+open today so that a visitor can try the public forms, and a contest being judged today so
+that they can try the jury room. ``manage.py load_demo`` runs ``load``.
 
 The demo is our site's, not the domain apps': a site that installs ``events`` and ``contests``
 gets none of it. Its content is in ``data/*.toml``; ``documents`` writes the entries' files
@@ -9,18 +11,29 @@ gets none of it. Its content is in ``data/*.toml``; ``documents`` writes the ent
 
 from django.db import transaction
 
-from . import contests, events, site
+from . import contests, events, jury, site
 
 
 @transaction.atomic
-def load(stdout=None):
+def load(stdout=None, manager=None, jury_password=""):
     """Build the demo site, or bring it up to date; returns the home page. ``stdout``, when
-    given, is told what each part made."""
+    given, is told what each part made; ``manager`` (the admin) is who accepted the entries'
+    «may reveal the author» flags; the demo jurors sign in with ``jury_password``."""
     home = site.load()
     # The contest first: the resolution's item 5 links to it.
     contest = contests.load(home)
     if stdout is not None:
         stdout.write("Contests: КНИГИНЯ-2009 with 30 processed demo entries.")
+    if jury_password:
+        users = jury.jurors(jury_password)
+        jury.load_2009(contest, jury.seat(contest, users), manager)
+        today = jury.contest(jury.TODAY_SLUG)
+        jury.load_today(today, jury.seat(today, users), manager)
+        if stdout is not None:
+            stdout.write(
+                "Jury: КНИГИНЯ-2009 judged, results, diplomas and the winners' collection "
+                "published; the demo jury contest is being judged now."
+            )
     events.load(home, contest)
     if stdout is not None:
         stdout.write("Events: the VIII session, its sections, programme and resolution.")

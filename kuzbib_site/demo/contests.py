@@ -31,6 +31,7 @@ from kuzbib_site.base.models import Library, Municipality
 
 from . import documents, texts
 from .contest_data import (
+    AUTHOR_NAMED,
     CRITERIA,
     ENTRIES,
     FIRST_SUBMITTED,
@@ -78,6 +79,7 @@ def load(home):
     )
     load_entries(contest)
     load_open(index)
+    load_judging(index)
     return contest
 
 
@@ -105,6 +107,65 @@ def load_open(index):
         entry_prefix="ДЕМО",
         age_reference_date=timezone.localdate(),
     )
+
+
+#: The entries of «КНИГИНЯ-2009» whose works, by other invented participants, are entered again
+#: in the contest judged today.
+JUDGED_TODAY = (1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def load_judging(index):
+    """A made-up contest whose judging is open today, so that a visitor can sign in as a demo
+    juror and score an entry (``kuzbib_site.demo.jury``): its submissions closed last week, its
+    eight entries are processed, its jury works until two weeks from now."""
+    today = timezone.localdate()
+    opened = datetime.datetime.combine(
+        today - datetime.timedelta(days=40), datetime.time(9), tzinfo=EVENT_TIMEZONE
+    )
+    closed = opened + datetime.timedelta(days=30, hours=9)
+    judged = datetime.datetime.combine(
+        today + datetime.timedelta(days=14), datetime.time(18), tzinfo=EVENT_TIMEZONE
+    )
+    contest = _contest(
+        index,
+        "demo-jury",
+        [
+            (Stage.Kind.SUBMISSIONS, "Приём конкурсных работ", opened, closed),
+            (Stage.Kind.JUDGING, "Работа жюри", closed + datetime.timedelta(days=3), judged),
+            (Stage.Kind.RESULTS, "Подведение итогов", judged + datetime.timedelta(days=3), None),
+        ],
+        title="КНИГИНЯ (демонстрация работы жюри)",
+        intro="Демонстрационный конкурс, который жюри оценивает сейчас: войдите в комнату жюри "
+        "под логином демонстрационного члена жюри и оцените работу.",
+        start=opened,
+        end=judged + datetime.timedelta(days=3),
+        status=EventStatus.PLANNED,
+        entry_prefix="ДЕМО-ЖЮРИ",
+        age_reference_date=today,
+    )
+    with transaction.atomic():
+        if not contest.entries.filter(is_demo=True).exists():
+            contexts, data = _participants(contest)
+            contexts = {position: contexts[position] for position in JUDGED_TODAY}
+            files = _files(contexts)
+            sent = opened + datetime.timedelta(days=2)
+            made = []
+            for position, (demo, _ctx) in contexts.items():
+                uploads = [
+                    (
+                        ContentFile(files[position, label], f"demo-{position:03d}-{label}.{kind}"),
+                        kind,
+                    )
+                    for kind, label in demo.files
+                ]
+                entry = submission.submit(contest, data[position], uploads, now=sent)
+                made.append(entry.pk)
+            for pk in made:
+                processing.run(pk, now=sent + datetime.timedelta(minutes=2))
+            contest.entries.filter(is_demo=True).update(
+                receipt_sent_at=F("created_at"), notified_status=F("status")
+            )
+    return contest
 
 
 def _contest(index, slug, stages, **fields):
@@ -172,14 +233,15 @@ def _blocks(position, label, contexts):
         body[-1] = ("ol", texts.reading_list(texts.seeded(position, label), 6))
     head = [("h1", "Демонстрационный материал"), ("note", texts.DEMO_NOTE), ("h2", demo.title)]
     if heading:
-        head += [
-            ("p", f"{heading}. Номинация «{ctx['nomination']}»."),
+        head.append(("p", f"{heading}. Номинация «{ctx['nomination']}»."))
+    if heading and ctx["named"]:
+        head.append(
             (
                 "p",
                 f"Автор: {demo.last_name} {demo.first_name} {demo.patronymic}, {demo.position}; "
                 f"{ctx['library']} ({ctx['town']}).",
-            ),
-        ]
+            )
+        )
     return head + body
 
 
@@ -187,7 +249,8 @@ def _files(contexts):
     """The bytes of every demo file, by (position, label)."""
     made, pdf_documents = {}, {}
     for position, (demo, ctx) in contexts.items():
-        about = {"author": f"{demo.first_name} {demo.last_name}", "title": demo.title}
+        author = f"{demo.first_name} {demo.last_name}" if ctx["named"] else ""
+        about = {"author": author, "title": demo.title}
         for kind, label in demo.files:
             if (position, label) in SAME_FILE:
                 continue
@@ -207,7 +270,8 @@ def _files(contexts):
                 )
     made.update(documents.pdfs(pdf_documents, PDF_STYLE))
     for copy, original in SAME_FILE.items():
-        made[copy] = made[original]
+        if original in made:
+            made[copy] = made[original]
     return made
 
 
@@ -265,13 +329,17 @@ def _participants(contest):
     for position, demo in enumerate(ENTRIES, start=1):
         library = libraries.get(demo.library)
         municipality = library.municipality if library else municipalities[demo.municipality]
+        named = position in AUTHOR_NAMED
         contexts[position] = (
             demo,
             {
                 "name": demo.name,
                 "aud": demo.audience,
                 "town": municipality.name,
-                "library": library.full_name if library else demo.library,
+                "library": (library.full_name if library else demo.library)
+                if named
+                else "Наша библиотека",
+                "named": named,
                 "nomination": nominations[demo.nomination].title,
             },
         )

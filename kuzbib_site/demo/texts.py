@@ -290,7 +290,9 @@ def slides(demo, ctx, rng):
             demo.name,
             [
                 "Демонстрационный материал",
-                f"{demo.first_name} {demo.last_name}, {ctx['library']}, 2009",
+                f"{demo.first_name} {demo.last_name}, {ctx['library']}, 2009"
+                if ctx["named"]
+                else "Конкурсная работа, 2009",
             ],
         ),
         ("О чём эта презентация", [demo.description]),

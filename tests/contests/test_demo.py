@@ -7,9 +7,20 @@ from django.utils import timezone
 
 from contests import processing
 from contests.conf import setting
-from contests.models import ContestPage, Entry, EntryFlag
+from contests.models import (
+    ContestPage,
+    Diploma,
+    Entry,
+    EntryFlag,
+    Judging,
+    Result,
+    ScoreSheet,
+)
+from kuzbib_site.demo.contest_data import AUTHOR_NAMED
+from kuzbib_site.demo.jury import CONFLICT, JURORS, VISITOR_JUROR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+REVEAL = EntryFlag.Kind.MAY_REVEAL_AUTHOR
 
 
 def load_demo(capture):
@@ -48,8 +59,15 @@ def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
             assert stored.preview and stored.preview.storage.exists(stored.preview.name), stored
             assert "Демонстрационный материал" in stored.text
 
-    flags = list(EntryFlag.objects.filter(entry__contest=contest))
+    flags = list(EntryFlag.objects.filter(entry__contest=contest).exclude(kind=REVEAL))
     assert sorted(flag.kind for flag in flags) == ["exact_duplicate", "near_duplicate"]
+    # The anonymity check found the author's name only in the documents that give it (others
+    # name their town beside «наша библиотека», which is flagged too: the town narrows the
+    # library down), and the organisers accepted every flag before judging opened.
+    reveals = list(EntryFlag.objects.filter(entry__contest=contest, kind=REVEAL))
+    naming = {flag.entry.number for flag in reveals if flag.entry.last_name in flag.fragment}
+    assert naming == set(AUTHOR_NAMED)
+    assert all(flag.accepted_at for flag in reveals)
     exact = next(flag for flag in flags if flag.kind == EntryFlag.Kind.EXACT_DUPLICATE)
     near = next(flag for flag in flags if flag.kind == EntryFlag.Kind.NEAR_DUPLICATE)
     assert exact.file.sha256 in {stored.sha256 for stored in exact.other_entry.files.all()}
@@ -75,7 +93,7 @@ def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
     assert [(entry.pk, entry.number, entry.status) for entry in again] == [
         (entry.pk, entry.number, entry.status) for entry in entries
     ]
-    assert EntryFlag.objects.filter(entry__contest=contest).count() == 2
+    assert EntryFlag.objects.filter(entry__contest=contest).exclude(kind=REVEAL).count() == 2
     assert mail.outbox == []
 
     # A visitor can try the entry form today: the demo's open contest takes entries now.
@@ -83,3 +101,62 @@ def test_demo_has_thirty_processed_entries_two_flagged_one_withdrawn(
     assert open_contest.live and open_contest.submission_stage() is not None
     assert not open_contest.entries.exists()
     assert open_contest.nominations.count() == 3 and open_contest.criteria.count() == 4
+
+
+def test_demo_jury_judged_knyaginya_2009_and_judges_the_demo_contest_today(
+    django_capture_on_commit_callbacks,
+):
+    load_demo(django_capture_on_commit_callbacks)
+    contest = ContestPage.objects.get(slug="knyaginya-2009")
+    jury = {member.user.username: member for member in contest.jury.select_related("user")}
+    assert set(jury) == {username for username, *_rest in JURORS}
+    assert [name for name, member in jury.items() if member.is_chair] == ["gordeeva"]
+
+    judging = Judging.objects.get(contest=contest)
+    assert judging.state == Judging.State.PUBLISHED and judging.published_at.year == 2009
+    # Morozova was never given the entry from her own library; Kuznetsova declared a conflict.
+    morozova = jury["morozova"]
+    own = contest.entries.filter(library=morozova.library, status=Entry.Status.READY)
+    assert own.exists() and not morozova.assignments.filter(entry__in=own).exists()
+    username, number, reason = CONFLICT
+    declared = jury[username].assignments.get(entry__number=number)
+    assert declared.conflict_declared_at and declared.conflict_reason == reason
+    sheets = ScoreSheet.objects.filter(assignment__entry__contest=contest)
+    assert sheets.exists() and not sheets.exclude(status=ScoreSheet.Status.SUBMITTED).exists()
+
+    # The lenient juror's totals run above the strict one's: the disagreement is real.
+    def mean_total(name):
+        values = [
+            score.value
+            for sheet in sheets.filter(assignment__juror=jury[name]).prefetch_related("scores")
+            for score in sheet.scores.all()
+        ]
+        return sum(values) / len(values)
+
+    assert mean_total("sokolova") > mean_total("gordeeva") > mean_total("lebedev")
+
+    results = Result.objects.filter(contest=contest)
+    assert results.count() == 27
+    places = sorted(result.place for result in results if result.place and result.place <= 3)
+    assert places.count(1) == contest.nominations.count()
+    assert results.exclude(special_prize="").count() == 1
+    diplomas = Diploma.objects.filter(contest=contest)
+    assert diplomas.count() == 27 and all(diploma.file for diploma in diplomas)
+    assert all(diploma.emailed_at for diploma in diplomas)
+    assert contest.collections.get().is_ready and contest.protocols.get().is_ready
+
+    # Today's demo contest is being judged: the visitor's juror has entries left to score.
+    today = ContestPage.objects.get(slug="demo-jury")
+    assert Judging.objects.get(contest=today).state == Judging.State.OPEN
+    visitor = today.jury.get(user__username=VISITOR_JUROR)
+    assert visitor.assignments.exists()
+    assert not ScoreSheet.objects.filter(assignment__juror=visitor).exists()
+    assert ScoreSheet.objects.filter(
+        assignment__entry__contest=today, status=ScoreSheet.Status.SUBMITTED
+    ).exists()
+    assert mail.outbox == []
+
+    load_demo(django_capture_on_commit_callbacks)
+    assert Result.objects.filter(contest=contest).count() == 27
+    assert Diploma.objects.filter(contest=contest).count() == 27
+    assert mail.outbox == []
