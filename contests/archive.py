@@ -25,7 +25,6 @@ import tempfile
 import unicodedata
 import zipfile
 
-from anyascii import anyascii
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -73,8 +72,7 @@ def delete_expired(now):
 def download_name(contest):
     """The archive's file name for browsers: the entry prefix in Latin letters
     («КНИГИНЯ-2009» → «KNIGINYa-2009-entries.zip»)."""
-    prefix = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(contest.entry_prefix)).strip("-.")
-    return f"{prefix or f'contest-{contest.pk}'}-entries.zip"
+    return f"{contest.file_stem}-entries.zip"
 
 
 def safe_part(name, fallback):

@@ -47,7 +47,7 @@ from kuzbib_site.base.pdf import pdf_url_fetcher
 from kuzbib_site.base.uploads import address_space_limit
 
 from .conf import setting
-from .diplomas import Refused, award, file_stem, results_published
+from .diplomas import Refused, award, results_published
 from .domain import in_site_language
 from .models import ContestPage, Entry, EntryFile, Result, WinnersCollection
 
@@ -91,7 +91,7 @@ def newest_ready(contest):
 
 
 def file_name(contest):
-    return f"{file_stem(contest)}-collection.pdf"
+    return f"{contest.file_stem}-collection.pdf"
 
 
 # --- The works -------------------------------------------------------------------------------

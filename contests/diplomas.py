@@ -19,12 +19,10 @@ the prefix). Everything is in the site's language."""
 
 import datetime
 import io
-import re
 import secrets
 import tempfile
 
 import segno
-from anyascii import anyascii
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -39,6 +37,7 @@ from kuzbib_site.base import builds
 from kuzbib_site.base.mail import build_email, send_once
 from kuzbib_site.base.pdf import render_pdf
 from kuzbib_site.base.queue import enqueue_on_commit
+from kuzbib_site.base.uploads import latin_stem
 
 from .conf import setting
 from .domain import in_site_language
@@ -189,8 +188,7 @@ def qr_svg(url):
 
 def file_name(diploma):
     """«KNIGINYa-2009-D-001.pdf»: the number in Latin letters, safe anywhere."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(diploma.number)).strip("-.")
-    return f"{stem or f'diploma-{diploma.pk}'}.pdf"
+    return f"{latin_stem(diploma.number) or f'diploma-{diploma.pk}'}.pdf"
 
 
 def chair_of(contest):
@@ -256,15 +254,8 @@ def bind(diplomas):
     return spool
 
 
-def file_stem(contest):
-    """The contest's documents are named by its entry prefix in Latin letters
-    («КНИГИНЯ-2009» → «KNIGINYa-2009-diplomas.pdf»)."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(contest.entry_prefix)).strip("-.")
-    return stem or f"contest-{contest.pk}"
-
-
 def batch_file_name(contest):
-    return f"{file_stem(contest)}-diplomas.pdf"
+    return f"{contest.file_stem}-diplomas.pdf"
 
 
 @in_site_language

@@ -22,7 +22,7 @@ from kuzbib_site.base.pdf import render_pdf
 
 from . import results, scoring
 from .conf import setting
-from .diplomas import Refused, file_stem
+from .diplomas import Refused
 from .domain import in_site_language
 from .models import ContestPage, Judging, JuryMember, JuryProtocol, ScoreChange
 
@@ -114,7 +114,7 @@ def render(contest, now=None):
 
 
 def file_name(contest):
-    return f"{file_stem(contest)}-protocol.pdf"
+    return f"{contest.file_stem}-protocol.pdf"
 
 
 @in_site_language

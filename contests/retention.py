@@ -5,16 +5,31 @@ Kept: the contest, number, nomination, municipality, library from the directory,
 the files' kinds, sizes and page counts — what the partnership counts. Gone: names (unless the
 entry ``keeps_public_name``: a winner's name on published results), e-mail, phone, date of birth
 (set to 1900-01-01, the field being required), position, a typed library name, the guardian's
-name, the description, the files, their previews and extracted text, the processing log, and
-the private link. The contest's ZIP archives, which copy every entry's files and contacts, are
-deleted with them."""
+name, the description, the files, their previews, jury copies and extracted text (redacted or
+not), the «may reveal the author» flags (their fragments quote the name), the processing log,
+and the private link; a diploma keeps its number and title but loses the name, library and PDF
+(a winner's stay, as on the results). The contest's ZIP archives, diploma batches and jury
+protocols, which copy every participant's files or name, are deleted with them (a protocol
+built again shows the name erased)."""
 
 from kuzbib_site.base import retention
 from kuzbib_site.base.privacy import ERASED_BIRTH_DATE
 from kuzbib_site.base.retention import ApplicantPolicy
 
 from .domain import entry as entries
-from .models import EntriesArchive, Entry, EntryFile
+from .models import (
+    Diploma,
+    DiplomaBatch,
+    EntriesArchive,
+    Entry,
+    EntryFile,
+    EntryFlag,
+    JuryProtocol,
+)
+
+#: What a contest keeps that copies every participant's files or name: deleted when one of
+#: them is erased.
+CONTEST_COPIES = (EntriesArchive, DiplomaBatch, JuryProtocol)
 
 
 class EntryPolicy(ApplicantPolicy):
@@ -49,13 +64,28 @@ class EntryPolicy(ApplicantPolicy):
     def anonymise(self, record, now):
         super().anonymise(record, now)
         stored = list(EntryFile.objects.filter(entry=record))
-        files = [f.file for f in stored] + [f.preview for f in stored if f.preview]
+        files = [f.file for f in stored]
+        files += [f.preview for f in stored if f.preview]
+        files += [f.blind_file for f in stored if f.blind_file]
         EntryFile.objects.filter(entry=record).update(
-            file="", preview="", original_name="", text="", sha256="", problem=""
+            file="",
+            preview="",
+            blind_file="",
+            blind_text="",
+            original_name="",
+            text="",
+            sha256="",
+            problem="",
         )
-        archives = list(EntriesArchive.objects.filter(contest_id=record.contest_id))
-        files += [archive.file for archive in archives if archive.file]
-        EntriesArchive.objects.filter(pk__in=[a.pk for a in archives]).delete()
+        EntryFlag.objects.filter(entry=record, kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR).delete()
+        if not record.keeps_public_name:
+            diplomas = list(Diploma.objects.filter(entry=record))
+            files += [diploma.file for diploma in diplomas if diploma.file]
+            Diploma.objects.filter(entry=record).update(recipient="", library_name="", file="")
+        for model in CONTEST_COPIES:
+            copies = list(model.objects.filter(contest_id=record.contest_id))
+            files += [copy.file for copy in copies if copy.file]
+            model.objects.filter(pk__in=[copy.pk for copy in copies]).delete()
         return files
 
 

@@ -13,10 +13,8 @@ off these pages until the results are published."""
 import csv
 import datetime
 import functools
-import re
 import tempfile
 
-from anyascii import anyascii
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -439,8 +437,7 @@ def _cell(value):
 
 def file_name(contest, what):
     """«KNIGINYa-2009-scores.xlsx»: the entry prefix in Latin letters."""
-    prefix = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(contest.entry_prefix)).strip("-.")
-    return f"{prefix or f'contest-{contest.pk}'}-{what}"
+    return f"{contest.file_stem}-{what}"
 
 
 @require_GET

@@ -136,7 +136,7 @@ def _download(request, contest_id, key, build_id):
         handle = None
     if handle is None:
         raise Http404
-    name = f"{diplomas.file_stem(contest)}-{document.suffix}.pdf"
+    name = f"{contest.file_stem}-{document.suffix}.pdf"
     return private_response(FileResponse(handle, as_attachment=True, filename=name))
 
 

@@ -25,7 +25,6 @@ keep their names. Every response is private (never cached, never indexed)."""
 import re
 from pathlib import PurePath
 
-from anyascii import anyascii
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -356,11 +355,6 @@ def declare_conflict(request, contest_id, number):
 # --- Files -------------------------------------------------------------------------------------
 
 
-def _ascii_prefix(contest):
-    prefix = re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(contest.entry_prefix)).strip("-.")
-    return prefix or "entry"
-
-
 def _extension(name, fallback):
     suffix = PurePath(name).suffix.lstrip(".").lower()
     return suffix if re.fullmatch(r"[a-z0-9]{1,8}", suffix) else fallback
@@ -372,7 +366,7 @@ def _download_name(entry, stored, position, blind):
     if not blind:
         return stored.original_name
     extension = _extension(stored.blind_file.name or stored.original_name, stored.kind)
-    return f"{_ascii_prefix(entry.contest)}-{entry.number:03d}-{position}.{extension}"
+    return f"{entry.contest.file_stem}-{entry.number:03d}-{position}.{extension}"
 
 
 def _entry_file(assignment, file_id):

@@ -23,6 +23,7 @@ from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.routes import GET, page_route
+from kuzbib_site.base.uploads import latin_stem
 
 from .rules import Stage
 
@@ -279,6 +280,12 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         page = super().with_content_json(content)
         page.last_entry_number = self.last_entry_number
         return page
+
+    @property
+    def file_stem(self):
+        """The start of the names of the contest's downloads: its entry prefix in Latin letters
+        («КНИГИНЯ-2009» → «KNIGINYa-2009»)."""
+        return latin_stem(self.entry_prefix) or f"contest-{self.pk}"
 
     def judging_deadline(self):
         """When judging ends: the end (or start) of the contest's judging stage, or None."""

@@ -6,6 +6,7 @@ before anything unpacks them, in the web process and again in the worker."""
 import contextlib
 import io
 import os
+import re
 import struct
 import unicodedata
 import zipfile
@@ -13,6 +14,7 @@ import zlib
 from pathlib import Path
 
 import filetype
+from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
@@ -422,6 +424,13 @@ def safe_filename(name, max_length=100):
     extension = extension[:10]
     stem = stem[: max_length - len(extension) - 1] or "file"
     return f"{stem}.{extension}" if extension else stem
+
+
+def latin_stem(text):
+    """``text`` in Latin letters, digits, ``.``, ``_`` and ``-``, for a download's name that
+    every browser and mail client keeps («КНИГИНЯ-2009» → «KNIGINYa-2009»); empty when nothing
+    is left."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(text)).strip("-.")
 
 
 @deconstructible
