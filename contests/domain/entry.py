@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from kuzbib_site.base.queue import enqueue_on_commit
 
+from .. import assignment
 from ..conf import setting
-from ..models import Entry, EntryFlag
+from ..models import Entry, EntryFlag, Judging
 from . import in_site_language
 
 #: What a manager's decision writes to the processing log, by the status it sets.
@@ -131,6 +132,7 @@ def finish_processing(entry, reasons, now, also_save=()):
         update_fields=["status", "status_reason", "processed_at", "processing_log", *also_save]
     )
     notify_status(entry.pk)
+    reassign_if_judging(entry)
     return True
 
 
@@ -208,6 +210,7 @@ def _decide(entry, status, reason, user, now):
         entry.log(line, level="warning", now=now)
         entry.save(update_fields=["status", "status_reason", "withdrawn_at", "processing_log"])
         notify_status(entry.pk)
+        reassign_if_judging(entry)
     return True
 
 
@@ -236,6 +239,17 @@ def accept_reveal_flag(flag, user, now=None):
 
 
 # --- Telling the participant -------------------------------------------------------------------
+
+
+def reassign_if_judging(entry):
+    """An entry that becomes ready for judging, or leaves the contest, while the jury is at work
+    changes who scores what: the assignments are made again once this commits (an entry
+    processed late gets its jurors; one disqualified loses its untouched assignments, never a
+    started sheet). A failure is logged and mended by the next run."""
+    judging = Judging.objects.filter(contest_id=entry.contest_id, state=Judging.State.OPEN)
+    if judging.exists():
+        contest = entry.contest
+        transaction.on_commit(lambda: assignment.assign(contest), robust=True)
 
 
 def notify_status(entry_id):

@@ -8,8 +8,10 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from contests import assignment
+from contests.domain import entry as entries
 from contests.domain import score_sheet
 from contests.models import (
     Assignment,
@@ -298,3 +300,22 @@ def test_library_conflict_reads_names_loosely():
     assert not assignment.library_conflict(
         JuryMember(library=None), Entry(new_library_name="Центральная библиотека")
     )
+
+
+def test_an_entry_ready_late_gets_its_jurors_and_one_disqualified_loses_them(
+    index, django_capture_on_commit_callbacks
+):
+    contest = judged_contest(index, entries=2, jurors=3)
+    open_judging(contest)
+    assignment.assign(contest)
+    late = EntryFactory(contest=contest, status=Entry.Status.PROCESSING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert entries.finish_processing(late, [], timezone.now())
+
+    assert Assignment.objects.filter(entry=late).count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert entries.disqualify(late, "Работа не по теме конкурса.", "manager")
+
+    assert not Assignment.objects.filter(entry=late).exists()
