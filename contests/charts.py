@@ -187,7 +187,8 @@ def _entry_sentence(entry):
             "Place %(place)s: %(entry)s, score %(score)s, jurors' totals from %(low)s to %(high)s."
         ) % {**values, "low": _number(entry.low), "high": _number(entry.high)}
     if entry.tied:
-        sentence = f"{sentence} {_('The place is shared.')}"
+        shared = _("The place is shared.")
+        sentence = f"{sentence} {shared}"
     return sentence
 
 

@@ -205,7 +205,7 @@ class Judging(models.Model):
 
     class State(models.TextChoices):
         PREPARING = "preparing", _("preparing")
-        OPEN = "open", _("judging")
+        OPEN = "open", _("judging under way")
         CLOSED = "closed", _("judging closed")
         PUBLISHED = "published", _("results published")
 

@@ -271,7 +271,11 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         context["stages"] = list(self.stages.all())
         context["municipality_list"] = list(self.municipalities.all())
         context["now"] = timezone.now()
-        context["submission_stage"] = self.submission_stage(context["now"])
+        # From the stages just read, not a second query.
+        context["submission_stage"] = next(
+            (stage for stage in context["stages"] if stage.is_open_for_entries(context["now"])),
+            None,
+        )
         return context
 
     def with_content_json(self, content):
