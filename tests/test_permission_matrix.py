@@ -1,8 +1,7 @@
 """The permission matrix: every route the URL resolver knows (Wagtail's admin, snippets, our own
-admin views, documents, public views, the CSV/XLSX exports of the listings of personal data)
-and every subroute of our routable pages, requested with
-GET as five roles, checking who gets 200 and that nobody without the right sees another
-person's personal data.
+admin views, the jury room, documents, public views, the CSV/XLSX exports of the listings of
+personal data) and every subroute of our routable pages, requested with GET as seven roles,
+checking who gets 200 and that nobody without the right sees another person's personal data.
 
 Routes are found by walking ``get_resolver()`` and ``RoutablePageMixin.get_subpage_urls()``, so a
 new route joins by itself: ``test_every_route_is_classified_and_filled`` fails until it has an
@@ -13,9 +12,16 @@ world.py) is built once for the module.
 
 The people: «Маркерова» (``leak-marker@example.org``) registered, proposed a report to a section
 the leader does not lead and entered the contest; her name and e-mail are the markers that no
-response to the anonymous visitor, the participant or the section leader may contain. The
-participant «Участникова» has her own registration, proposal and entry and requests their
-private links (a forged token gets 404 for everyone).
+response to the anonymous visitor, the participant, the section leader or the jury may
+contain. The participant «Участникова» has her own registration, proposal and entry and
+requests their private links (a forged token gets 404 for everyone).
+
+The contest is judged blind and judging is open: the juror and the chair (signed-in users
+without admin access) read Маркерова's entry, its file and preview in the jury room, and the
+chair its pages — and must never find her name or e-mail there, though her file names her in
+its text and metadata (the view-only user finds the markers in the original file; the juror's
+page shows the text around her redacted name). What judging publishes is requested on last
+year's contest, whose results are published, and on the world's, where they are not yet.
 """
 
 import re
@@ -31,16 +37,18 @@ from wagtail.models import Page, get_page_models
 from tests.permission_matrix.routes import (
     ADMIN_ONLY,
     ADMIN_ONLY_NAMESPACES,
-    ANON,
+    CHAIR,
     EDITOR,
     EXPECTED,
     EXPORTS,
     FAILS_ON_PURPOSE,
+    FORGED,
+    JUROR,
     MARKERS,
     MAY_SEE_PERSONAL_DATA,
+    NO_ADMIN_ACCESS,
     NOBODY,
     OUR_PERSONAL_NAMESPACES,
-    PARTICIPANT,
     ROLES,
     SPECIAL_URLS,
     STAFF,
@@ -48,9 +56,9 @@ from tests.permission_matrix.routes import (
     WAGTAIL_OWN,
     classify,
 )
-from tests.permission_matrix.world import build_world
+from tests.permission_matrix.world import SIGNED_WITNESS, build_world
 
-pytestmark = pytest.mark.slow  # every route as five roles
+pytestmark = pytest.mark.slow  # every route as seven roles
 
 
 @pytest.fixture(scope="module")
@@ -97,17 +105,39 @@ ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<regex_
 def fill(world, name, argument):
     """The value of ``argument`` in the route ``name``, from the world's objects; None if
     there is no rule for it (the route must then get one)."""
+    published = world["published"]
     by_route = {
         ("events_admin:proposal_decide", "pk"): world["proposal"].pk,
         ("events_admin:proposal_file", "pk"): world["proposal"].pk,
         ("contests_entry_file", "pk"): world["entry_file"].pk,
         ("contests_entry_preview", "pk"): world["entry_file"].pk,
+        ("contests_entry_blind_file", "pk"): world["entry_file"].pk,
+        ("contests_flag_accept", "pk"): world["flag"].pk,
         ("contests_archive_download", "pk"): world["archive"].pk,
         ("wagtailsnippets_events_registration:action", "action"): "cancel",
+        ("contests_jury:welcome", "uidb64"): world["welcome"]["uidb64"],
+        ("contests_jury:welcome", "token"): world["welcome"]["token"],
+        ("contests_jury:chair_sheets", "juror_id"): world["juror_member"].pk,
+        ("contests_jury:chair_reopen_sheet", "sheet_id"): world["sheet"].pk,
     }
     if (name, argument) in by_route:
         return by_route[(name, argument)]
-    namespace = name.rpartition(":")[0]
+    if namespace_of(name) == "contests_jury":
+        document, _dot, what = name.partition(":")[2].partition("_")
+        if document in published["builds"] and what in ("", "file"):
+            # The chair's documents, on last year's contest, where they are built.
+            documents = {
+                "contest_id": published["contest"].pk,
+                "build_id": published["builds"][document].pk,
+            }
+            return documents.get(argument)
+        # Маркерова's entry and its file in the jury room of the world's contest.
+        jury_room = {"number": world["entry"].number, "file_id": world["entry_file"].pk}
+        if argument in jury_room:
+            return jury_room[argument]
+    if namespace_of(name) == "jury" and argument == "pk":
+        return world["juror_member"].pk  # the juror's membership, in the admin
+    namespace = namespace_of(name)
     for model in ("registration", "proposal", "entry"):
         if namespace.endswith(f"_{model}") and argument == "pk":
             return world[model].pk
@@ -145,6 +175,10 @@ def fill(world, name, argument):
     return None
 
 
+def namespace_of(name):
+    return name.rpartition(":")[0]
+
+
 def plan(world):
     """(key, url, expected) for every route, and the problems: routes without an expectation
     or an argument without a value."""
@@ -169,6 +203,9 @@ def plan(world):
             continue
         # Unclassified but filled: still requested, so that the personal-data check covers it.
         rows.append((name, url, expected))
+        if name in FORGED:
+            forged, _missing = build_url(world, route, name, {FORGED[name]: "forged-" + "x" * 30})
+            rows.append((f"{name} (forged token)", forged, NOBODY))
         if name.endswith(":list") and name.rpartition(":")[0] in OUR_PERSONAL_NAMESPACES:
             # The listing's CSV and XLSX exports: the same rows, the same rule.
             rows += [
@@ -177,12 +214,12 @@ def plan(world):
     return rows, problems
 
 
-def build_url(world, route, name):
+def build_url(world, route, name, overrides=None):
     missing = []
 
     def value(match):
         argument = match.group("name") or match.group("regex_name")
-        filled = fill(world, name, argument)
+        filled = (overrides or {}).get(argument) or fill(world, name, argument)
         if filled is None:
             missing.append(argument)
             return ""
@@ -195,9 +232,10 @@ def build_url(world, route, name):
 
 
 def pages(world):
-    """Every live page, and each routable page's subroutes with our own private links."""
+    """Every live page, and each routable page's subroutes with our own private links. A
+    page's variant (``world["variants"]``: the world's contest is «before publication») picks
+    the expectation ``Page:route (variant)`` where there is one."""
     rows = []
-    tokens = world["tokens"]
     routable = {model for model in get_page_models() if issubclass(model, RoutablePageMixin)}
     for page in Page.objects.live().specific().order_by("path"):
         if page.depth < 2:
@@ -205,19 +243,28 @@ def pages(world):
         rows.append(("page", page.url, EXPECTED["page"]))
         if type(page) not in routable:
             continue
+        tokens = world["tokens"].get(page.pk, {})
+        variant = world["variants"].get(page.pk)
         for pattern in type(page).get_subpage_urls():
             key = f"{type(page).__name__}:{pattern.name}"
+            if f"{key} ({variant})" in EXPECTED:
+                key = f"{key} ({variant})"
             subpath = str(pattern.pattern)
-            if "<str:token>" in subpath:
-                # The participant's own link: registration_*, proposal_*, entry_*.
-                token = tokens.get(pattern.name.split("_")[0])
-                if token is None:
+            # The participant's own link (registration_*, proposal_*, entry_*) and a diploma's
+            # code (last year's contest's, also tried on the world's).
+            secrets = {
+                "<str:token>": tokens.get(pattern.name.split("_")[0]),
+                "<str:code>": world["published"]["code"],
+            }
+            secret = next((argument for argument in secrets if argument in subpath), None)
+            if secret is not None:
+                if secrets[secret] is None:
                     rows.append((key, None, None))
                     continue
-                url = page.url + subpath.replace("<str:token>", token)
+                url = page.url + subpath.replace(secret, secrets[secret])
                 rows.append((key, url, EXPECTED.get(key)))
-                forged = page.url + subpath.replace("<str:token>", "forged-" + "x" * 30)
-                rows.append((key + " (forged token)", forged, NOBODY))
+                forged = page.url + subpath.replace(secret, "forged-" + "x" * 30)
+                rows.append((key + " (forged)", forged, NOBODY))
             elif "<" in subpath:
                 rows.append((key, None, None))  # an argument fill() does not know
             else:
@@ -247,6 +294,12 @@ def test_every_route_is_classified_and_filled(world):
         "contests_archive_download",
         "ConferencePage:registration_status",
         "ContestPage:entry_state",
+        "contests_jury:entry_file",
+        "contests_jury:collection_file",
+        "ContestPage:results",
+        "ContestPage:results (before publication)",
+        "ContestPage:verify_diploma (forged)",
+        "contests_jury:welcome (forged token)",
     } <= names
     assert not [name for name in names if "snippetchoosers_events_registration" in name]
 
@@ -264,6 +317,7 @@ def test_who_gets_200_and_who_sees_personal_data(world, role):
     client = client_for(world, role)
     wrong, leaks, errors = [], [], []
     seen = set()
+    witnesses = dict(jury_witnesses(world).get(role, ()))
     for key, url, expected in world["plan"]:
         if url is None:
             continue  # reported by test_every_route_is_classified_and_filled
@@ -278,13 +332,16 @@ def test_who_gets_200_and_who_sees_personal_data(world, role):
         if expected is None:
             pass  # reported by test_every_route_is_classified_and_filled
         elif expected == ADMIN_ONLY:
-            if role in (ANON, PARTICIPANT) and status == 200:
+            if role in NO_ADMIN_ACCESS and status == 200:
                 wrong.append(f"{key} {url}: 200 for {role}, admin only")
         elif (status == 200) != (role in expected):
             wrong.append(f"{key} {url}: {status} for {role}, 200 expected for {sorted(expected)}")
         if status == 200:
             body = b"".join(response) if response.streaming else response.content
-            found = [marker for marker in MARKERS if marker in body.decode("utf-8", "replace")]
+            text = body.decode("utf-8", "replace")
+            found = [marker for marker in MARKERS if marker in text]
+            if key in witnesses and witnesses[key] in text:
+                del witnesses[key]
             if found:
                 seen.add(key)
                 if role not in MAY_SEE_PERSONAL_DATA:
@@ -298,7 +355,22 @@ def test_who_gets_200_and_who_sees_personal_data(world, role):
             else "wagtailsnippets_contests_entry:list",
             "wagtailsnippets_contests_entry:inspect",
             "wagtailsnippets_events_registration:list (export csv)",
+            # Маркерова's original file names her in its bytes (XMP): its jury copy must not.
+            "contests_entry_file",
         } <= seen
-    assert not errors, "\n".join(errors)
-    assert not leaks, "\n".join(leaks)
-    assert not wrong, "\n".join(wrong)
+    missing = [f"{key}: {text!r} not in its 200 for {role}" for key, text in witnesses.items()]
+    # All at once: a leak must not hide a wrong status, nor the other way round.
+    problems = errors + leaks + wrong + missing
+    assert not problems, "\n".join(problems)
+
+
+def jury_witnesses(world):
+    """What the jury must find where the markers must not be, so that their absence means
+    something: the juror and the chair read Маркерова's entry's text with her name and e-mail
+    redacted from it (the words around them shown) and download its jury copy (a PDF); the
+    chair's results list her entry by its code."""
+    reading = {"contests_jury:entry": SIGNED_WITNESS, "contests_jury:entry_file": "%PDF-"}
+    return {
+        JUROR: reading,
+        CHAIR: {**reading, "contests_jury:chair": world["entry"].code},
+    }

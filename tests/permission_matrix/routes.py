@@ -1,4 +1,4 @@
-"""Who gets 200 on which route: the five roles, our routes by URL name (``EXPECTED``), the
+"""Who gets 200 on which route: the seven roles, our routes by URL name (``EXPECTED``), the
 admin-only namespaces of our snippets, Wagtail's own and public routes, and ``classify(name)``.
 A new route of ours must be added to ``EXPECTED``: tests/test_permission_matrix.py fails until
 it is."""
@@ -6,18 +6,27 @@ it is."""
 import re
 
 ANON, PARTICIPANT, LEADER, VIEWER, EDITOR = "anonymous", "participant", "leader", "viewer", "editor"
-ROLES = (ANON, PARTICIPANT, LEADER, VIEWER, EDITOR)
+# The jury of the world's contest (judged blind, judging open): a member and its chair, signed-in
+# users without admin access.
+JUROR, CHAIR = "juror", "chair"
+ROLES = (ANON, PARTICIPANT, LEADER, VIEWER, EDITOR, JUROR, CHAIR)
 MARKERS = ("Маркерова", "leak-marker@example.org")
 # Roles that may see Маркерова's personal data: they hold «Can view» on registrations, proposals
-# and entries. Everyone else must never find it in any response.
+# and entries. Everyone else must never find it in any response — the jury included: the
+# contest is judged blind, and its results (where a winner's name is public) are not published.
 MAY_SEE_PERSONAL_DATA = {VIEWER, EDITOR}
 
 # Who gets 200; every other role must not. Sets of roles:
 EVERYONE = frozenset(ROLES)
+SIGNED_IN = frozenset({LEADER, VIEWER, EDITOR, JUROR, CHAIR})
 STAFF = frozenset({LEADER, VIEWER, EDITOR})
 VIEWERS = frozenset({VIEWER, EDITOR})
 EDITORS = frozenset({EDITOR})
+JURY = frozenset({JUROR, CHAIR})
+CHAIRS = frozenset({CHAIR})
 NOBODY = frozenset()
+# Roles without access to Wagtail's admin: never a 200 on an admin-only route.
+NO_ADMIN_ACCESS = frozenset({ANON, PARTICIPANT, JUROR, CHAIR})
 # Wagtail's own admin views: the public never gets 200; what each staff role gets is Wagtail's
 # business (and the markers check still applies).
 ADMIN_ONLY = "admin-only"
@@ -57,6 +66,18 @@ EXPECTED = {
     "ContestPage:submit": EVERYONE,
     "ContestPage:entry_status": EVERYONE,
     "ContestPage:entry_state": EVERYONE,
+    # What judging publishes (contests.results_views, contests.document_views), requested on
+    # last year's contest, whose results are published, and on the world's contest, where they
+    # are not: before publication everyone gets 404 — the chair and the jurors too — and the
+    # participant's link has no diploma; a code of another contest's diploma verifies nothing.
+    "ContestPage:results": EVERYONE,
+    "ContestPage:results (before publication)": NOBODY,
+    "ContestPage:collection": EVERYONE,
+    "ContestPage:collection (before publication)": NOBODY,
+    "ContestPage:entry_diploma": EVERYONE,  # the participant's private link, as entry_status
+    "ContestPage:entry_diploma (before publication)": NOBODY,
+    "ContestPage:verify_diploma": EVERYONE,  # whoever holds the code printed on the diploma
+    "ContestPage:verify_diploma (before publication)": NOBODY,
     # Our admin views.
     "base_reports:arrears": EDITORS,
     "base_reports:arrears_results": EDITORS,
@@ -77,6 +98,58 @@ EXPECTED = {
     "contests_contest_archives": EDITORS,
     "contests_archive_request": NOBODY,  # POST only
     "contests_archive_download": EDITORS,
+    # The anonymity check in the entry's admin page: the jury's copy of a file for whoever may
+    # see entries; accepting a «may reveal the author» flag is a POST (for «Can change entry»).
+    "contests_entry_blind_file": VIEWERS,
+    "contests_flag_accept": NOBODY,  # POST only
+    # «Жюри» in the admin (contests.jury_admin): JuryMember's own permissions, which only the
+    # editor holds (all of the contests app's); the entries' «Can view» is not enough.
+    "jury:index": EDITORS,
+    "jury:index_results": EDITORS,
+    "jury:add": EDITORS,
+    "jury:copy": EDITORS,
+    "jury:edit": EDITORS,
+    "jury:delete": EDITORS,
+    "jury:history": EDITORS,
+    "jury:history_results": EDITORS,
+    "jury:usage": EDITORS,
+    "jury:invite_again": EDITORS,
+    # The jury room (contests.jury). Signing in: a signed-in user is sent on to the room; signing
+    # out is a POST. The invitation's link (a member who has not set a password) is the
+    # credential, like a participant's; a forged token gets 404.
+    "contests_jury:login": frozenset({ANON, PARTICIPANT}),
+    "contests_jury:logout": NOBODY,  # POST only
+    "contests_jury:welcome": EVERYONE,
+    # The dashboard: any signed-in user, listing only their own memberships (none for staff).
+    "contests_jury:dashboard": SIGNED_IN,
+    # Маркерова's entry, requested by number through the user's own membership and assignment:
+    # the juror and the chair (a juror too) are assigned every entry; its file is the jury's
+    # copy and its preview (the first page, without her name) is shown. Declaring a conflict is
+    # a POST.
+    "contests_jury:entry": JURY,
+    "contests_jury:declare_conflict": NOBODY,  # POST only
+    "contests_jury:entry_file": JURY,
+    "contests_jury:entry_preview": JURY,
+    # The chair's pages: the chair of the contest's jury only (access.membership(chair=True)) —
+    # not a juror, not the managers; actions are POSTs.
+    "contests_jury:chair": CHAIRS,
+    "contests_jury:chair_judging": NOBODY,  # POST only
+    "contests_jury:chair_publish": CHAIRS,  # GET: what publishing will do
+    "contests_jury:chair_decision": NOBODY,  # POST only
+    "contests_jury:chair_sheets": CHAIRS,  # the juror's sheets
+    "contests_jury:chair_reopen_sheet": NOBODY,  # POST only
+    "contests_jury:chair_changes": CHAIRS,
+    "contests_jury:chair_scores_csv": CHAIRS,
+    "contests_jury:chair_scores_xlsx": CHAIRS,
+    "contests_jury:chair_changes_csv": CHAIRS,
+    # The chair's documents (contests.jury.documents), on last year's contest where they are
+    # built: its jury's chair, or managers who may change entries (the editor).
+    "contests_jury:protocol": frozenset({CHAIR, EDITOR}),
+    "contests_jury:diplomas": frozenset({CHAIR, EDITOR}),
+    "contests_jury:collection": frozenset({CHAIR, EDITOR}),
+    "contests_jury:protocol_file": frozenset({CHAIR, EDITOR}),
+    "contests_jury:diplomas_file": frozenset({CHAIR, EDITOR}),
+    "contests_jury:collection_file": frozenset({CHAIR, EDITOR}),
     # The snippets of personal data: listing and export for those who may view them; editing,
     # history, usage and actions for those who may change them (Wagtail's rule); no chooser at
     # all; nobody adds one by hand.
@@ -138,7 +211,8 @@ WAGTAIL_OWN = re.compile(
     r"wagtailcore\w*)(:|$)|^wagtailsnippets:"
 )
 WAGTAIL_PUBLIC = {
-    "wagtailadmin_login": frozenset({ANON, PARTICIPANT}),  # staff are sent on to the admin
+    # Staff are sent on to the admin; a juror, without admin access, gets the form.
+    "wagtailadmin_login": frozenset({ANON, PARTICIPANT, JUROR, CHAIR}),
     "wagtailadmin_password_reset": EVERYONE,
     "wagtailadmin_password_reset_done": EVERYONE,
     "wagtailadmin_password_reset_complete": EVERYONE,
@@ -154,6 +228,9 @@ WAGTAIL_PUBLIC = {
 EXPORTS = ("csv", "xlsx")
 #: Routes built by hand rather than from their pattern (regex routes with unnamed groups).
 SPECIAL_URLS = {"wagtaildocs_serve": lambda world: world["document"].url}
+#: Private links among our routes, also requested with a forged token (404 for everyone):
+#: route name → the token's argument.
+FORGED = {"contests_jury:welcome": "token"}
 #: Wagtail's «failwhale» page raises an error on purpose, for admins to test error reporting.
 FAILS_ON_PURPOSE = {"wagtailadmin_error_test"}
 UNNAMED = {

@@ -1,21 +1,40 @@
 """The world the permission matrix is requested in: a home page, a conference with sessions,
 a resolution and a call for papers, a contest with processed entries and their ZIP, a public
 document, «Маркерова»'s registration, proposal and entry (the markers), the participant's own,
-and the staff users (a section leader, a view-only user, an editor)."""
+and the staff users (a section leader, a view-only user, an editor).
+
+The contest is judged blind, and judging is open: its jury is a chair and a juror (the roles
+CHAIR and JUROR, users without admin access) and a member invited who has not set a password
+yet. Маркерова's file names her where blind judging must hide it — her name and e-mail in its
+text (redacted for jurors) and in its XMP metadata (stripped from the jury's copy) — and the
+organisers accepted the «may reveal the author» flags that raised, so judging could open; the
+juror has a draft sheet for her entry. A second contest, judged the year before by the same
+chair, has its results published, diplomas, protocol and winners' collection built: the
+participant won it and holds her diploma's private link and verification code. Маркерова did
+not enter it."""
 
 import datetime
+import io
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.urls import resolve
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Page, Site
 
-from .routes import EDITOR, LEADER, VIEWER
+from .routes import CHAIR, EDITOR, JUROR, LEADER, VIEWER
+
+#: A sentence of Маркерова's work on its second page: her name and e-mail in the text the jury
+#: reads, where blind judging redacts them.
+SIGNED = "Проект подготовила {name}, {email}; вопросы присылайте по адресу."
+#: What stays of that sentence around the redacted name: the juror's page shows it.
+SIGNED_WITNESS = "вопросы присылайте по адресу"
 
 
 def build_world(media_root):
     from contests import archive, processing, submission
+    from contests.models import Criterion, Stage
     from events.models import Proposal
     from kuzbib_site.base.models import MembershipFee
     from tests.conftest import ensure_wagtail_root
@@ -107,8 +126,9 @@ def build_world(media_root):
         **proposal_fields,
     )
 
+    contests = ContestIndexPageFactory(parent=home)
     contest = ContestPageFactory(
-        parent=ContestIndexPageFactory(parent=home),
+        parent=contests,
         slug="knyaginya",
         title="КНИГИНЯ-2026",
         entry_prefix="КНИГИНЯ-2026",
@@ -123,8 +143,17 @@ def build_world(media_root):
         end=now + datetime.timedelta(days=10),
     )
     contest.save_revision().publish()
+    StageFactory(
+        contest=contest,
+        kind=Stage.Kind.JUDGING,
+        title="Оценка работ",
+        start=now - datetime.timedelta(hours=1),
+        end=now + datetime.timedelta(days=20),
+    )
+    Criterion.objects.create(contest=contest, name="Актуальность", weight=2, max_score=10)
+    signed = signed_pdf(victim)
     entry = submission.submit(
-        contest, entry_data(contest, **victim), uploads(("работа.pdf", sample.pdf(), "pdf"))
+        contest, entry_data(contest, **victim), uploads(("работа.pdf", signed, "pdf"))
     )
     own_entry = submission.submit(
         contest,
@@ -135,10 +164,14 @@ def build_world(media_root):
     processing.run(own_entry.pk)
     stored = entry.files.get()
     assert stored.preview, "the preview route needs a preview"
+    assert not stored.preview_shows_author, "the first page is the jury's preview"
+    assert stored.blind_file, "the jury's copy of the file"
     ready = archive.request(contest, None)
     archive.build(ready.pk)
 
     users = make_users(methodology, session, conference)
+    jury = judge(contest, entry, users)
+    published = published_contest(contests, users[CHAIR])
     return {
         "home": home,
         "document": document,
@@ -152,13 +185,143 @@ def build_world(media_root):
         "entry_file": stored,
         "archive": ready,
         "tokens": {
-            "registration": own_registration.token,
-            "proposal": own_proposal.token,
-            "entry": own_entry.token,
+            conference.pk: {
+                "registration": own_registration.token,
+                "proposal": own_proposal.token,
+            },
+            contest.pk: {"entry": own_entry.token},
+            published["contest"].pk: {"entry": published["own_entry"].token},
         },
+        # The routes of a contest's page whose answer depends on where its judging stands.
+        "variants": {contest.pk: "before publication"},
+        "published": published,
+        **jury,
         "users": users,
         "media": media_root,
     }
+
+
+def signed_pdf(victim):
+    """Маркерова's work: a first page without her name (the jury's preview), her name and
+    e-mail in the second page's text, and in the XMP metadata as its creator (UTF-8 in the
+    file's bytes, where the markers check finds it in the original and must not in the jury's
+    copy)."""
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.factories import files as sample
+
+    name = f"{victim['last_name']} {victim['first_name']}"
+    writer = PdfWriter(
+        clone_from=PdfReader(
+            io.BytesIO(
+                sample.pdf_pages(
+                    "Клуб чтения для подростков: цели, участники и план встреч на год.",
+                    SIGNED.format(name=name, email=victim["email"]),
+                )
+            )
+        )
+    )
+    writer.add_metadata({"/Author": name})
+    writer.xmp_metadata = (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+        ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator><rdf:Seq><rdf:li>{name}</rdf:li></rdf:Seq></dc:creator>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    assert victim["last_name"].encode() in data, "the original file carries the marker"
+    return data
+
+
+def judge(contest, entry, users):
+    """The world contest's jury (CHAIR, JUROR and a member still to set a password) and its
+    judging opened as the jury room's chair opens it: the «may reveal the author» flags of
+    Маркерова's entry accepted first, then the assignments made. The juror saves a draft
+    sheet for her entry."""
+    from contests import invitations
+    from contests.domain import entry as entry_domain
+    from contests.domain import judging, score_sheet
+    from contests.models import Assignment, EntryFlag, JuryMember
+
+    chair = invitations.add_member(contest, users[CHAIR].email, role=JuryMember.Role.CHAIR)
+    juror = invitations.add_member(contest, users[JUROR].email)
+    invited = invitations.add_member(
+        contest, "invited@example.org", first_name="Вера", last_name="Приглашённая"
+    )
+    flags = list(EntryFlag.objects.filter(entry=entry, kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR))
+    assert flags, "Маркерова's file names her: the anonymity check flags it"
+    for flag in flags:
+        assert entry_domain.accept_reveal_flag(flag, users[EDITOR])
+    judging.open_judging(contest, chair.user)
+    assigned = Assignment.objects.get(juror=juror, entry=entry)
+    cleaned = {
+        criterion.pk: (7, False, "Хорошо продуманный план.")
+        for criterion in score_sheet.criteria_for(entry)
+    }
+    cleaned[score_sheet.OVERALL] = ""
+    outcome = score_sheet.save(assigned, cleaned, juror.user, 0)
+    assert outcome.ok, outcome.errors
+    return {
+        "flag": flags[0],
+        "chair_member": chair,
+        "juror_member": juror,
+        "sheet": outcome.sheet,
+        # The invitation's link of the member who has not set a password yet: its arguments.
+        "welcome": resolve(invitations.welcome_path(invited.user)).kwargs,
+    }
+
+
+def published_contest(index, chair):
+    """Last year's contest under ``index``, chaired by ``chair``: three entries, the
+    participant's the best, scored by two jurors, judging closed and the results published
+    through the jury's own functions; its diplomas, protocol and winners' collection built."""
+    from contests import collection, diplomas, invitations, protocol
+    from contests.domain import judging, score_sheet
+    from contests.models import Diploma, JuryMember
+    from tests.factories.jury import EntryFactory, judged_contest
+
+    contest = judged_contest(
+        index,
+        entries=2,
+        jurors=0,
+        title="КНИГИНЯ-2025",
+        slug="knyaginya-2025",
+        entry_prefix="КНИГИНЯ-2025",
+    )
+    contest.save_revision().publish()
+    own_entry = EntryFactory(
+        contest=contest, last_name="Участникова", first_name="Ольга", email="own@example.ru"
+    )
+    invitations.add_member(contest, chair.email, role=JuryMember.Role.CHAIR)
+    invitations.add_member(contest, "member2025@example.org", last_name="Оценщикова")
+    judging.open_judging(contest, chair)
+    for member in contest.jury.select_related("user"):
+        for assigned in member.assignments.select_related("entry"):
+            # The participant's entry first, the others after it: no tie on the podium.
+            behind = 0 if assigned.entry_id == own_entry.pk else assigned.entry.number
+            cleaned = {
+                criterion.pk: (criterion.max_score - behind, False, "")
+                for criterion in score_sheet.criteria_for(assigned.entry)
+            }
+            cleaned[score_sheet.OVERALL] = ""
+            outcome = score_sheet.save(assigned, cleaned, member.user, 0, submit=True)
+            assert outcome.ok, outcome.errors
+    judging.close(contest, chair)
+    judging.publish(contest, chair)
+    built = {}
+    for key, module in (("diplomas", diplomas), ("protocol", protocol), ("collection", collection)):
+        build = module.request(contest, chair)
+        module.build(build.pk)
+        build.refresh_from_db()
+        assert build.status == build.Status.READY, build.error
+        built[key] = build
+    diploma = Diploma.objects.get(entry=own_entry)
+    assert diploma.file, "the participant's diploma to download"
+    return {"contest": contest, "own_entry": own_entry, "code": diploma.code, "builds": built}
 
 
 def make_users(methodology, session, conference):
@@ -206,4 +369,12 @@ def make_users(methodology, session, conference):
             content_type__app_label__in=["events", "contests", "base"],
         ),
     )
-    return {LEADER: leader, VIEWER: viewer, EDITOR: editor}
+    # The jury: users without admin access, made jurors of the contests by ``judge`` and
+    # ``published_contest`` (the jury room's invitation finds them by their address).
+    juror = user_model.objects.create_user(
+        "juror", email="juror@example.org", first_name="Юлия", last_name="Судейкина"
+    )
+    chair = user_model.objects.create_user(
+        "chair", email="chair@example.org", first_name="Павел", last_name="Председателев"
+    )
+    return {LEADER: leader, VIEWER: viewer, EDITOR: editor, JUROR: juror, CHAIR: chair}
