@@ -856,6 +856,10 @@ def _pdf_copy(handle, name, deadline):
         for key in ("/Metadata", "/PieceInfo"):
             if key in page:
                 del page[key]
+    # Unlinking is not enough: cloning copied every object, and pypdf writes what it copied,
+    # linked or not, so the old XMP stream (the author's name) would still be in the file's
+    # bytes. Only the objects the copy still uses are written.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     return _written(writer.write)
 
 

@@ -40,9 +40,19 @@ def judging_state(contest):
 
 def request(contest, user):
     """A new queued protocol with its task sent on commit (or the one asked for moments ago,
-    still queued). Raises ``Refused`` while judging is not closed."""
-    if judging_state(contest) not in MINUTED:
+    still queued). Raises ``Refused`` while judging is not closed — and, in blind judging,
+    until the results are published: the protocol names every participant, and a chair who
+    read it could still reopen judging and score knowing who wrote what."""
+    state = judging_state(contest)
+    if state not in MINUTED:
         raise Refused(_("The protocol is prepared once judging is closed."))
+    if contest.blind_judging and state != Judging.State.PUBLISHED:
+        raise Refused(
+            _(
+                "In blind judging the protocol, which names the participants, is prepared "
+                "once the results are published."
+            )
+        )
     return builds.request(JuryProtocol, contest=contest, requested_by=user)
 
 

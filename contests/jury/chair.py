@@ -204,7 +204,9 @@ def publish(request, member):
             return HttpResponseRedirect(request.path)
         messages.success(request, _("The results are published."))
         return _back(member)
-    computed = results.compute(contest, names=True)
+    # In blind judging the names come with publication, not before: the chair may still reopen
+    # judging from here and score again.
+    computed = results.compute(contest, names=names_shown(contest, judging))
     context = {
         "contest": contest,
         "member": member,

@@ -212,6 +212,13 @@ def test_pdf_metadata_and_its_copy_without_it():
     original = PdfReader(io.BytesIO(data))
     assert copy.metadata is None or not ({"/Author", "/Creator", "/Title"} & set(copy.metadata))
     assert copy.xmp_metadata is None and "/Metadata" not in copy.root_object
+    # Not only unlinked: the old streams are not in the file at all (a text editor finds
+    # nothing), whether written as plain text, UTF-8 or a PDF text string in UTF-16.
+    check.copy.seek(0)
+    raw = check.copy.read()
+    for name in ("Ivanova Maria", "Иванова"):
+        for encoded in (name.encode(), name.encode("utf-16-be")):
+            assert encoded not in raw, name
     assert len(copy.pages) == len(original.pages)
     assert copy.pages[0].extract_text() == original.pages[0].extract_text()
 

@@ -207,15 +207,18 @@ def test_publishing_is_confirmed_then_done(contest, chair_client):
     judging_domain.close(contest, None)
     confirm = chair_client.get(url("chair_publish", contest))
     page = confirm.content.decode()
-    # Names are shown on the confirmation: publishing makes them public.
+    # In blind judging the confirmation lists codes and titles, not names: the chair may still
+    # reopen judging from here. Publishing reveals them.
     first = contest.entries.get(number=1)
-    assert first.last_name in page and _("Publish the results") in page
+    assert first.title in page and _("Publish the results") in page
+    assert first.last_name not in page
     assert state_of(contest) == State.CLOSED
 
     response = chair_client.post(url("chair_publish", contest), follow=True)
     assert messages_of(response) == [_("The results are published.")]
     assert state_of(contest) == State.PUBLISHED
     assert contest.results.count() == 3
+    assert first.last_name in chair_client.get(url("chair", contest)).content.decode()
 
 
 # --- Decisions ---------------------------------------------------------------------------------

@@ -43,9 +43,9 @@ def index(home_page):
 
 @pytest.fixture
 def contest(index):
-    """Three entries scored by a chair and two members, one sheet changed after a first save;
-    judging closed."""
-    contest = judged_contest(index, entries=3, jurors=3, title="КНИГИНЯ-2009")
+    """Three entries judged openly (not blind), scored by a chair and two members, one sheet
+    changed after a first save; judging closed."""
+    contest = judged_contest(index, entries=3, jurors=3, title="КНИГИНЯ-2009", blind_judging=False)
     judging_domain.open_judging(contest, None)
     criteria = list(Criterion.objects.filter(contest=contest))
     jurors = list(contest.jury.order_by("role", "pk"))
@@ -74,6 +74,18 @@ def pdf_text(data):
 
 def flat(text):
     return re.sub(r"\s+", " ", text)
+
+
+def test_in_blind_judging_the_protocol_waits_for_the_published_results(contest):
+    # The protocol names every participant: a chair who read it before publication could
+    # reopen judging and score knowing who wrote what.
+    type(contest).objects.filter(pk=contest.pk).update(blind_judging=True)
+    contest.refresh_from_db()
+    with pytest.raises(Refused):
+        protocol.request(contest, None)
+    assert not JuryProtocol.objects.exists()
+    judging_domain.publish(contest, chair_of(contest))
+    assert protocol.request(contest, None).pk
 
 
 def test_the_protocol_waits_for_judging_to_close(index):
