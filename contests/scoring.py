@@ -42,9 +42,12 @@ they are ``tied``, with the step that could not break it, so the chair sees a de
 needed — unless the chair recorded the same number for all of them, which shares the place on
 purpose (``Tie.shared_by_chair``). Places 1 to ``PODIUM`` are the top three.
 
-Agreement. Kendall's W with the correction for tied ranks, per nomination, over the jurors who
-scored every ranked entry of the nomination (a complete block); None with fewer than two such
-jurors or two entries, or when every one of them gave all the entries the same total.
+Agreement. Kendall's W with the correction for tied ranks, per nomination, over a complete block
+of jurors and ranked entries (every juror of it scored every entry of it): the jurors who scored
+every ranked entry, or — when conflicts of interest leave each juror without an entry or two —
+the entries that the remaining jurors all scored, whichever block is larger (jurors × entries;
+the first on a draw). None with fewer than two jurors or two entries in it, or when every one of
+them gave all the entries the same total.
 
 Jurors. A juror's leniency is the mean, over their entries that another juror scored too, of
 their total minus the mean of the other jurors' totals for the entry: above zero is lenient,
@@ -473,20 +476,17 @@ def _tie(group, key):
 
 
 def _agreement(ranked):
-    """Kendall's W with the tie correction, over the jurors who scored every ranked entry:
+    """Kendall's W with the tie correction, over a complete block (``_block``):
     W = 12 S / (m² (n³ − n) − m Σ T), S the sum of squared deviations of the entries' rank
     sums from their mean, T = Σ (t³ − t) over each juror's groups of t tied totals."""
-    n = len(ranked)
-    if n == 0:
-        return Agreement(w=None, jurors=0, entries=0)
-    block = [juror for juror in ranked[0].totals if all(juror in row.totals for row in ranked[1:])]
-    m = len(block)
+    block, rows = _block(ranked)
+    m, n = len(block), len(rows)
     if m < 2 or n < 2:
         return Agreement(w=None, jurors=m, entries=n)
     rank_sums = [0.0] * n
     ties = 0
     for juror in block:
-        ranks, correction = _ranks([row.totals[juror] for row in ranked])
+        ranks, correction = _ranks([row.totals[juror] for row in rows])
         ties += correction
         for index, rank in enumerate(ranks):
             rank_sums[index] += rank
@@ -496,6 +496,25 @@ def _agreement(ranked):
     # Every juror gave every entry the same total: there is no order to agree on.
     w = 12 * s / denominator if denominator > 0 else None
     return Agreement(w=w, jurors=m, entries=n)
+
+
+def _block(ranked):
+    """The larger complete block of (jurors, ranked rows): the jurors who scored every row; or
+    the jurors who scored at least two rows with the rows all of them scored — what is left when
+    conflicts of interest took an entry or two off each juror."""
+    if not ranked:
+        return [], []
+    everywhere = [juror for juror in ranked[0].totals if all(juror in row.totals for row in ranked)]
+    counts = defaultdict(int)
+    for row in ranked:
+        for juror in row.totals:
+            counts[juror] += 1
+    regulars = [juror for juror, count in counts.items() if count >= 2]
+    shared = [row for row in ranked if all(juror in row.totals for juror in regulars)]
+    first, second = (everywhere, ranked), (regulars, shared)
+    if len(second[0]) * len(second[1]) > len(first[0]) * len(first[1]):
+        return second
+    return first
 
 
 def _ranks(values):

@@ -76,6 +76,10 @@ def load(home):
         status=EventStatus.HELD,
         entry_prefix="КНИГИНЯ-2009",
         age_reference_date=datetime.date(2009, 2, 1),
+        # The jury of five had a lenient and a strict member: each juror's scores are
+        # normalised before they are averaged, and an entry needs three sheets to be ranked.
+        aggregation_method=ContestPage.Method.ZSCORE,
+        min_sheets=3,
     )
     load_entries(contest)
     load_open(index)

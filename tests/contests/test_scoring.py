@@ -355,6 +355,23 @@ def test_kendalls_w_is_over_the_jurors_who_scored_every_ranked_entry():
     assert (agreement.jurors, agreement.entries) == (3, 4)
 
 
+def test_kendalls_w_keeps_every_juror_when_conflicts_took_an_entry_off_each():
+    table = {
+        1: {1: 90, 2: 85, 3: 80, 4: 95},
+        2: {1: 80, 2: 75, 3: 70, 4: 60},
+        3: {1: 70, 2: 65, 3: 60, 4: 70},
+        4: {1: 60, 3: 50, 4: 50},  # juror 2 had a conflict with entry 4
+        5: {2: 40, 3: 30, 4: 40},  # juror 1 had a conflict with entry 5
+    }
+    # Jurors who scored every entry: 3 and 4, a block of 2 × 5 = 10. Jurors 1–4 all scored
+    # entries 1–3: a block of 4 × 3 = 12, the larger. Ranks on entries 1, 2, 3: jurors 1–3
+    # give 1, 2, 3; juror 4 gives 1, 3, 2. Rank sums 4, 9, 11, mean 4 × 4 / 2 = 8:
+    # S = 16 + 1 + 9 = 26; W = 12 × 26 / (4² × (3³ − 3)) = 312 / 384 = 0.8125.
+    agreement = plain(table).nominations[1].agreement
+    assert (agreement.jurors, agreement.entries) == (4, 3)
+    assert agreement.w == pytest.approx(0.8125)
+
+
 def test_kendalls_w_needs_two_jurors_and_two_entries():
     one_juror = plain({1: {1: 80}, 2: {1: 60}}).nominations[1].agreement
     assert (one_juror.w, one_juror.jurors, one_juror.entries) == (None, 1, 2)
