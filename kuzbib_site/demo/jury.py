@@ -12,7 +12,6 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.utils import timezone
 
 from contests import assignment, collection, diplomas, protocol, results
@@ -167,14 +166,15 @@ def settle_ties(contest, chair, now):
         judging_domain.record_decision(contest, entry, chair, special_prize=SPECIAL_PRIZE, now=now)
 
 
-def documents(contest, chair):
+def documents(contest, chair, issued_at):
     """The diplomas, the protocol and the winners' collection, built here rather than by a
-    worker (a first run has none), each through its background build."""
+    worker (a first run has none), each through its background build. The diplomas are dated
+    the day they were handed out, and counted as e-mailed: nobody reads the demo's mail."""
+    diplomas.issue(contest)
+    Diploma.objects.filter(contest=contest).update(issued_at=issued_at, emailed_at=issued_at)
     diplomas.build(diplomas.request(contest, chair).pk)
     protocol.build(protocol.request(contest, chair).pk)
     collection.build(collection.request(contest, chair).pk)
-    # Nobody reads the demo participants' mail: count the diplomas' e-mails as sent.
-    Diploma.objects.filter(contest=contest, emailed_at=None).update(emailed_at=F("issued_at"))
 
 
 def load_2009(contest, members, manager):
@@ -190,10 +190,9 @@ def load_2009(contest, members, manager):
     closed = datetime.datetime(2009, 5, 22, 17, tzinfo=opened.tzinfo)
     judging_domain.close(contest, chair, now=closed)
     settle_ties(contest, chair, closed + datetime.timedelta(days=2))
-    judging_domain.publish(
-        contest, chair, now=datetime.datetime(2009, 5, 27, 12, tzinfo=opened.tzinfo)
-    )
-    documents(contest, chair)
+    published = datetime.datetime(2009, 5, 27, 12, tzinfo=opened.tzinfo)
+    judging_domain.publish(contest, chair, now=published)
+    documents(contest, chair, published)
     return True
 
 

@@ -22,3 +22,11 @@ def breadcrumbs(context, page):
     if site is None or page is None:
         return []
     return list(page.get_ancestors().filter(depth__gt=site.root_page.depth).live())
+
+
+@register.filter
+def quoted(title):
+    """A title in «ёлочки», unless it already opens with them: «Ночь в библиотеке»: маскарад
+    stays as it is, Ночь в библиотеке becomes «Ночь в библиотеке» — never ««…»»."""
+    title = str(title)
+    return title if title.startswith("«") else f"«{title}»"
