@@ -25,6 +25,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 
 from contests import submission
+from contests.models import Entry, EntryFlag, JuryMember
 from events.models import Proposal
 from tests.factories import (
     LibraryFactory,
@@ -234,6 +235,21 @@ def test_every_editor_and_preview_opens_without_csp_violations(
     urls = editor_urls(every_page_type, every_snippet, signed_in)
     snippet_views = [url for url in urls if url.startswith("/admin/snippets/")]
     assert len(snippet_views) >= len(get_snippet_models())
+    # The contests' own admin views: the jury (list, add, edit) and an entry's page, with its
+    # «may reveal the author» flag and its «Принять» button.
+    entry = every_snippet[Entry]
+    EntryFlag.objects.create(
+        entry=entry, kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR, fragment="текст: Автор: Иванова"
+    )
+    member = JuryMember.objects.create(
+        contest=entry.contest, user=signed_in, role=JuryMember.Role.CHAIR
+    )
+    urls += [
+        reverse("jury:index"),
+        reverse("jury:add"),
+        reverse("jury:edit", args=[member.pk]),
+        reverse("wagtailsnippets_contests_entry:inspect", args=[entry.pk]),
+    ]
     # The dashboard first: it shows avatars and, by default, asks a third party for releases.
     for url in [reverse("wagtailadmin_home"), *urls]:
         response = page.goto(url)
