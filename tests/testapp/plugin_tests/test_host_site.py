@@ -238,3 +238,21 @@ def test_the_plugins_speak_russian_from_their_own_catalogues(client, host_site, 
     assert "Перейти к содержанию" in register  # the core's layout
     assert "Зарегистрироваться" in register  # events
     assert "Отправить работу" in submit  # contests
+
+
+def test_the_jury_room_works_in_the_host_site(client, host_site, django_user_model):
+    """The jury room the host includes at jury/: its sign-in page on the core's layout in
+    Russian, a juror's dashboard with their contest, and the contest's unpublished results
+    answered with the plugin's own «not published yet» page."""
+    from contests.models import JuryMember
+
+    with translation.override("ru"):
+        html = client.get("/jury/login/").content.decode()
+    assert 'href="#main"' in html and "Вход для жюри" in html
+    juror = django_user_model.objects.create_user("juror", "juror@library.example", "секрет-123")
+    JuryMember.objects.create(contest=host_site["contest"], user=juror)
+    client.force_login(juror)
+    dashboard = client.get("/jury/")
+    assert dashboard.status_code == 200 and "Читающий город" in dashboard.content.decode()
+    results = client.get(host_site["contest"].url + "results/")
+    assert results.status_code == 404 and f"— {SITE_NAME}</title>" in results.content.decode()
