@@ -24,20 +24,18 @@ import functools
 import posixpath
 import re
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
 import pymorphy3
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init
-from django.conf import settings
 from django.core.files import File
 from django.utils.translation import gettext as _
 from lxml import etree
 from PIL import Image, ImageOps, IptcImagePlugin
 
-from kuzbib_site.base.uploads import open_guarded_zip
+from kuzbib_site.base.uploads import open_guarded_zip, spooled
 
 from .conf import setting
 from .inspection import METADATA_MAX_BYTES, SAFE_XML, check_deadline
@@ -501,22 +499,6 @@ def _fragment(place, text, start, end):
     return f"{place}: {context.strip()}"[:FRAGMENT_MAX]
 
 
-def _spool():
-    return tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — FileCheck closes it
-
-
-def _written(write):
-    """Run ``write(spool)``; the spool rewound, or closed if writing failed."""
-    spool = _spool()
-    try:
-        write(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
-
-
 # --- XML metadata ------------------------------------------------------------------------------
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -737,7 +719,7 @@ def _ooxml_copy(handle, name, deadline):
         "_rels/.rels": _without_custom_rel,
         "[Content_Types].xml": _without_custom_type,
     }
-    return _written(
+    return spooled(
         lambda spool: _copy_zip(handle, name, deadline, spool, rewrites, dropped={CUSTOM})
     )
 
@@ -810,7 +792,7 @@ def _without_odt_meta(root):
 def _odt_copy(handle, name, deadline):
     """meta.xml without its creators, titles and user-defined fields; every other member (the
     uncompressed mimetype first) copied as it is."""
-    return _written(
+    return spooled(
         lambda spool: _copy_zip(handle, name, deadline, spool, {"meta.xml": _without_odt_meta})
     )
 
@@ -860,7 +842,7 @@ def _pdf_copy(handle, name, deadline):
     # linked or not, so the old XMP stream (the author's name) would still be in the file's
     # bytes. Only the objects the copy still uses are written.
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    return _written(writer.write)
+    return spooled(writer.write)
 
 
 # --- Images -------------------------------------------------------------------------------------
@@ -946,10 +928,10 @@ def _image_copy(kind):
             picture = ImageOps.exif_transpose(image)
             picture.info = {}
             if kind == "jpeg":
-                return _written(
+                return spooled(
                     lambda spool: picture.save(spool, format="JPEG", quality=95, **options)
                 )
-            return _written(lambda spool: picture.save(spool, format="PNG", **options))
+            return spooled(lambda spool: picture.save(spool, format="PNG", **options))
 
     return copy
 

@@ -21,17 +21,16 @@ import csv
 import io
 import re
 import shutil
-import tempfile
 import unicodedata
 import zipfile
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kuzbib_site.base import builds
 from kuzbib_site.base.exports import neutralise_formula
+from kuzbib_site.base.uploads import spooled
 
 from .domain import in_site_language
 from .models import EntriesArchive, Entry, EntryFile, EntryFlag
@@ -99,15 +98,12 @@ def entry_folder(entry):
 def write(archive):
     """The build's work: the ZIP in a temporary spool (``builds.run`` saves and closes it),
     with the archive's entry count and size set on it."""
-    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — run() closes it
-    try:
+
+    def write_zip(spool):
         archive.entry_count = _write_zip(archive.contest, spool)
         archive.size = spool.tell()
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return download_name(archive.contest), spool
+
+    return download_name(archive.contest), spooled(write_zip)
 
 
 def _entries(contest):

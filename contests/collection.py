@@ -30,7 +30,6 @@ import base64
 import functools
 import io
 import logging
-import tempfile
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -44,7 +43,7 @@ from pypdf.generic import NameObject
 
 from kuzbib_site.base import builds
 from kuzbib_site.base.pdf import pdf_url_fetcher
-from kuzbib_site.base.uploads import address_space_limit
+from kuzbib_site.base.uploads import address_space_limit, spooled
 
 from .conf import setting
 from .diplomas import Refused, award, results_published
@@ -316,11 +315,4 @@ def write(collection, memory=None):
         works.append(Work(result=result, entry=result.entry, parts=parts_of(result.entry, memory)))
     writer, pages = render(contest, works)
     collection.work_count, collection.page_count = len(works), pages
-    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — run() closes it
-    try:
-        writer.write(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return file_name(contest), spool
+    return file_name(contest), spooled(writer.write)

@@ -20,7 +20,6 @@ the prefix). Everything is in the site's language."""
 import datetime
 import io
 import secrets
-import tempfile
 
 import segno
 from django.conf import settings
@@ -37,7 +36,7 @@ from kuzbib_site.base import builds
 from kuzbib_site.base.mail import build_email, send_once
 from kuzbib_site.base.pdf import render_pdf
 from kuzbib_site.base.queue import enqueue_on_commit
-from kuzbib_site.base.uploads import latin_stem
+from kuzbib_site.base.uploads import latin_stem, spooled
 
 from .conf import setting
 from .domain import in_site_language
@@ -244,14 +243,7 @@ def bind(diplomas):
     for diploma in diplomas:
         with diploma.file.open("rb") as handle:
             writer.append(PdfReader(io.BytesIO(handle.read())))
-    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — run() closes it
-    try:
-        writer.write(spool)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+    return spooled(writer.write)
 
 
 def batch_file_name(contest):

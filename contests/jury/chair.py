@@ -13,10 +13,8 @@ off these pages until the results are published."""
 import csv
 import datetime
 import functools
-import tempfile
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -32,6 +30,7 @@ from openpyxl import Workbook
 
 from kuzbib_site.base.exports import neutralise_formula
 from kuzbib_site.base.privacy import private_response
+from kuzbib_site.base.uploads import spooled
 
 from .. import charts, results, scoring
 from ..domain import judging as judging_domain
@@ -477,9 +476,7 @@ def matrix_xlsx(request, member):
         sheet.append(heading)
         for row in rows:
             sheet.append([_cell(value) for value in row])
-    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — FileResponse closes it
-    workbook.save(spool)
-    spool.seek(0)
+    spool = spooled(workbook.save)
     return private_response(
         FileResponse(
             spool,

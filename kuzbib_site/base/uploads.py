@@ -8,6 +8,7 @@ import io
 import os
 import re
 import struct
+import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -424,6 +425,20 @@ def safe_filename(name, max_length=100):
     extension = extension[:10]
     stem = stem[: max_length - len(extension) - 1] or "file"
     return f"{stem}.{extension}" if extension else stem
+
+
+def spooled(write):
+    """A temporary file (in ``FILE_UPLOAD_TEMP_DIR``) that ``write(spool)`` fills, rewound for
+    its reader — a build's ``run``, a ``FileResponse`` — who closes it; closed here if writing
+    fails. A build's PDF or ZIP of every entry never sits in memory whole."""
+    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 — the reader closes it
+    try:
+        write(spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 def latin_stem(text):
