@@ -31,8 +31,9 @@ WELCOME_LINK = re.compile(r"https?://[^/\s]+(/jury/welcome/[^/\s]+/[^/\s]+/)")
 
 
 def in_russian(message):
+    """``message`` (a msgid, or a lazy translation) as the Russian page shows it."""
     with translation.override("ru"):
-        return escape(str(message))
+        return escape(translation.gettext(str(message)))
 
 
 @pytest.fixture
