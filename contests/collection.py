@@ -185,14 +185,19 @@ def pdf_part(name, data, pages_left):
     return Part(name=name, pdf=out.getvalue(), pages=count, note=note)
 
 
-def image_part(name, data):
+def image_part(name, data, memory=None):
     """The picture scaled down and re-encoded as a data: URL; refused before decoding when it
-    has more pixels than processing allows."""
+    has more pixels than processing allows, or when decoding it would take more than the
+    ``memory`` budget (a byte per band per pixel, after a JPEG's draft shrink): the address
+    space limit around it is only the backstop, since a process that freed memory before may
+    decode into it without growing."""
     with Image.open(io.BytesIO(data)) as image:
         if image.width * image.height > setting("IMAGE_MAX_PIXELS"):
             return not_included(name)
         side = setting("COLLECTION_IMAGE_MAX_SIDE")
         image.draft("RGB", (side, side))
+        if memory and image.width * image.height * len(image.getbands()) > memory:
+            return not_included(name)
         picture = ImageOps.exif_transpose(image)
         picture.thumbnail((side, side))
         if picture.mode in ("RGBA", "LA", "P"):
@@ -238,7 +243,7 @@ def file_part(stored, name, pages_left, memory=None):
         with address_space_limit(memory):
             if stored.kind == "pdf":
                 return pdf_part(name, data, pages_left)
-            return image_part(name, data)
+            return image_part(name, data, memory)
     except SoftTimeLimitExceeded:
         raise
     except Exception:
