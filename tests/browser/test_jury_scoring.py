@@ -83,7 +83,14 @@ def test_juror_scores_an_entry_blind_on_a_phone(page, live_server, juror, axe_ch
         assert hidden not in main, hidden
     download_name = page.locator(".jury-file h3 a").first.inner_text()
     assert download_name.endswith("-1.pdf") and download_name.isascii()
-    assert page.locator(".jury-file__preview").first.evaluate("img => img.naturalWidth") == 300
+    # The preview loads lazily: once scrolled to, it is the picture served to the juror.
+    preview = page.locator(".jury-file__preview").first
+    preview.scroll_into_view_if_needed()
+    preview.evaluate(
+        "img => img.complete && img.naturalWidth ? null"
+        " : new Promise(done => img.addEventListener('load', done, {once: true}))"
+    )
+    assert preview.evaluate("img => img.naturalWidth") == 300
     axe_check(page)
     assert fits_the_phone(page)
 
