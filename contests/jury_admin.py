@@ -175,6 +175,9 @@ def invitation_state(member):
 
 
 class MemberIndexView(generic.IndexView):
+    # Wagtail's «Add %(model_name)s» reads «Добавить член жюри»: the accusative needs its own.
+    add_item_label = gettext_lazy("Add a jury member")
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "contest", "library")
 

@@ -86,6 +86,10 @@ def test_the_listing_shows_a_contest_s_jury(client, manager, contest, other_cont
         assert member.user.email in html
     assert other_contest.jury.get().user.email not in html
     assert f"{ADD}?contest={contest.pk}" in html
+    with translation.override("ru"):
+        # Not Wagtail's «Добавить член жюри»: the accusative.
+        assert translation.gettext("Add a jury member") == "Добавить члена жюри"
+    assert "Добавить члена жюри" in html
     assert client.get(LIST).status_code == 200
     assert client.get(LIST, {"contest": "99999999999999999999999"}).status_code == 200
 
