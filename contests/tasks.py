@@ -40,6 +40,29 @@ MAIL = {
 }
 
 
+# Files built in the background on the ``pdf`` queue (the entries' ZIP, the documents of
+# judging), sent by a request (``<module>.request``) and again by the builds' sweeper
+# (``kuzbib.base.sweep_builds``).
+BUILD = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "max_retries": 3,
+    "soft_time_limit": 1800,
+    "time_limit": 1900,
+    "ignore_result": True,
+}
+
+
+def memory_ceiling(task):
+    """The address space a file task may take beyond what its worker had (a real worker process
+    only: run eagerly or called directly, this is the web process or a test, whose own memory is
+    not the task's to limit); None for no limit."""
+    in_worker = not (task.request.is_eager or task.request.called_directly)
+    return setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
+
+
 @shared_task(
     name="kuzbib.contests.process_entry",
     acks_late=True,
@@ -54,13 +77,9 @@ MAIL = {
     bind=True,
 )
 def process_entry(self, *, entry_id):
-    # A memory ceiling for the files' work, in a real worker process only: run eagerly (no
-    # Redis) or called directly, this is the web process or a test, whose own memory is not
-    # this task's to limit. A file past it fails with MemoryError: the entry needs attention.
-    in_worker = not (self.request.is_eager or self.request.called_directly)
-    ceiling = setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
+    # A file past the memory ceiling fails with MemoryError: the entry needs attention.
     try:
-        with address_space_limit(ceiling):
+        with address_space_limit(memory_ceiling(self)):
             processing.run(entry_id)
     except SoftTimeLimitExceeded:
         entries.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
@@ -76,17 +95,7 @@ def send_entry_status(*, entry_id):
     submission.send_status(entry_id)
 
 
-@shared_task(
-    name="kuzbib.contests.build_entries_archive",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=1800,
-    time_limit=1900,
-    ignore_result=True,
-)
+@shared_task(name="kuzbib.contests.build_entries_archive", **BUILD)
 def build_entries_archive(*, build_id):
     """Sent by ``archive.request`` and by the builds' sweeper (``kuzbib.base.sweep_builds``)."""
     archive.build(build_id)
@@ -132,21 +141,7 @@ def send_jury_reminders(*, build_id):
     reminders.build(build_id)
 
 
-# The documents of judging: background builds on the ``pdf`` queue, sent by the chair's request
-# (``<module>.request``) and again by the builds' sweeper (``kuzbib.base.sweep_builds``).
-DOCUMENT_BUILD = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": True,
-    "max_retries": 3,
-    "soft_time_limit": 1800,
-    "time_limit": 1900,
-    "ignore_result": True,
-}
-
-
-@shared_task(name="kuzbib.contests.build_diplomas", **DOCUMENT_BUILD)
+@shared_task(name="kuzbib.contests.build_diplomas", **BUILD)
 def build_diplomas(*, build_id):
     diplomas.build(build_id)
 
@@ -157,15 +152,13 @@ def send_diploma(*, diploma_id):
     diplomas.send(diploma_id)
 
 
-@shared_task(name="kuzbib.contests.build_protocol", **DOCUMENT_BUILD)
+@shared_task(name="kuzbib.contests.build_protocol", **BUILD)
 def build_protocol(*, build_id):
     protocol.build(build_id)
 
 
-@shared_task(name="kuzbib.contests.build_winners_collection", bind=True, **DOCUMENT_BUILD)
+@shared_task(name="kuzbib.contests.build_winners_collection", bind=True, **BUILD)
 def build_winners_collection(self, *, build_id):
-    # The winners' own files are read here: each may take what processing them could (in a real
-    # worker only, as for process_entry); a file past it is left out of the booklet with a note.
-    in_worker = not (self.request.is_eager or self.request.called_directly)
-    memory = setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
-    collection.build(build_id, memory=memory)
+    # The winners' own files are read here: each may take what processing them could; a file
+    # past it is left out of the booklet with a note.
+    collection.build(build_id, memory=memory_ceiling(self))
