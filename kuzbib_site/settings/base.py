@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kuzbib_site.base",
     "events",
     "contests",
+    "heroes_archive",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
