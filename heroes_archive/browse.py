@@ -1,0 +1,474 @@
+"""Browsing the archive: what a visitor asked for (``Filters``), the heroes it selects
+(``heroes``) and everything the index page shows of them (``browse_context``).
+
+A visitor's query string is untrusted: ``Filters.from_query`` checks every parameter, drops a
+value that is garbage, out of range, repeated or names nothing that exists, and says so in a
+Russian notice instead of failing. The same ``Filters`` drive the list, the facets' counts
+(``facets``), the timeline (``timeline``), the links that change one filter
+(``Filters.query_string``) and the exports of the filtered list, so that what a visitor
+downloads is what they see::
+
+    filters, problems = Filters.from_query(request.GET)
+    heroes(index_page, filters)           # live heroes of the archive, filtered, searched, sorted
+    filters.query_string(industry="coal")  # "?industry=coal&…", the other filters kept
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.utils.translation import gettext as _
+from wagtail.models import PageViewRestriction
+
+from kuzbib_site.base import partial_dates
+from kuzbib_site.base.models import Municipality
+from kuzbib_site.base.search import clean_query, highlight
+
+from .conf import setting
+from .models import HeroPage, HeroTag, Industry, Relation
+
+#: The letters of the А–Я index. A surname's initial is stored with Ё as Е (``HeroPage.initial``);
+#: Ъ, Ы and Ь begin no surname.
+LETTERS = "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+
+#: The orders a visitor may choose: name (А–Я and Я–А), year of the title (earliest and latest
+#: first) and date of birth. Each ends with the name and the id, so that pages never overlap.
+SORTS = {
+    "name": (F("sort_name").asc(), F("pk").asc()),
+    "-name": (F("sort_name").desc(), F("pk").desc()),
+    "year": (F("title_year").asc(nulls_last=True), F("sort_name").asc(), F("pk").asc()),
+    "-year": (F("title_year").desc(nulls_last=True), F("sort_name").asc(), F("pk").asc()),
+    "birth": (F("birth_date_start").asc(nulls_last=True), F("sort_name").asc(), F("pk").asc()),
+}
+DEFAULT_SORT = "name"
+
+#: The parameters of the index's URL, in the order links write them.
+PARAMETERS = (
+    "q",
+    "letter",
+    "municipality",
+    "industry",
+    "decade",
+    "year",
+    "twice",
+    "relation",
+    "tag",
+    "sort",
+    "page",
+)
+
+# A number as a visitor may type it: ASCII digits only (``int`` would also take «١٢» or «1_0»),
+# short enough that no page or year is refused for its length before its range.
+_NUMBER = re.compile(r"^[0-9]{1,9}$")
+_SLUG = re.compile(r"^[-\w]{1,100}$")
+#: How much of a refused value a notice repeats.
+_ECHO = 40
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the visitor asked for, every value checked. Empty values mean «no filter».
+
+    ``names`` holds what links and notices show of a value that is an id or a slug (the
+    municipality's name, the tag's name); it takes no part in comparisons."""
+
+    q: str = ""
+    letter: str = ""
+    municipality: int | None = None
+    industry: str = ""
+    decade: int | None = None
+    year: int | None = None
+    twice: bool = False
+    relation: str = ""
+    tag: str = ""
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    names: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # -- reading ---------------------------------------------------------------------------
+    @classmethod
+    def from_query(cls, query):
+        """``(filters, problems)`` from a QueryDict (``request.GET``): every value checked,
+        each refused one left out with a notice in the visitor's language in ``problems``.
+        Never raises for anything a URL may carry. Checks that the municipality and the tag
+        exist (a query each, only when they are given)."""
+        reader = _Reader(query)
+        values = {
+            "q": reader.search(),
+            "letter": reader.letter(),
+            "municipality": reader.municipality(),
+            "industry": reader.choice("industry", _("industry"), Industry, _unknown_industry),
+            "decade": reader.decade(),
+            "year": reader.year(),
+            "twice": reader.twice(),
+            "relation": reader.choice(
+                "relation", _("relation to the region"), Relation, _unknown_relation
+            ),
+            "tag": reader.tag(),
+            "sort": reader.sort(),
+            "page": reader.page(),
+        }
+        if values["year"] and values["decade"] and values["year"] // 10 * 10 != values["decade"]:
+            reader.problems.append(
+                _("The year %(year)s is not in the %(decade)ss; the decade was left out.")
+                % {"year": values["year"], "decade": values["decade"]}
+            )
+            values["decade"] = None
+        elif values["year"]:
+            values["decade"] = None  # a year says more than its decade
+        return cls(**values, names=reader.names), reader.problems
+
+    # -- writing ---------------------------------------------------------------------------
+    def params(self, **changes):
+        """The URL parameters of these filters with ``changes`` (a value of None, "" or False
+        removes a parameter). Any change but of the page goes back to the first page; a year
+        replaces the decade and a decade the year, since both filter the title's year."""
+        values = {
+            item.name: getattr(self, item.name) for item in fields(self) if item.name != "names"
+        }
+        if "page" not in changes:
+            values["page"] = 1
+        if changes.get("year"):
+            values["decade"] = None
+        if changes.get("decade"):
+            values["year"] = None
+        values.update(changes)
+        pairs = []
+        for name in PARAMETERS:
+            value = values.get(name)
+            if value in (None, "", False) or (name == "sort" and value == DEFAULT_SORT):
+                continue
+            if name == "page" and value == 1:
+                continue
+            pairs.append((name, "1" if value is True else str(value)))
+        return pairs
+
+    def query_string(self, **changes):
+        """``?…`` for a link to these filters with ``changes`` (see ``params``), or "" when no
+        parameter is left."""
+        pairs = self.params(**changes)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    @property
+    def active(self):
+        """Whether any filter or search narrows the list (the order and the page do not)."""
+        return any(
+            (
+                self.q,
+                self.letter,
+                self.municipality,
+                self.industry,
+                self.decade,
+                self.year,
+                self.twice,
+                self.relation,
+                self.tag,
+            )
+        )
+
+
+def heroes(index_page, filters, *, without=()):
+    """The live, public heroes of ``index_page`` that ``filters`` select, searched with
+    Russian word forms and sorted as asked. ``without`` names filters to leave out (the
+    facets count each of their values with every filter but their own). The exports call this,
+    so an export is the list the visitor sees."""
+    queryset = live_heroes(index_page)
+    if filters.q and "q" not in without:
+        # The lemmatised index (``kuzbib_site.base.lemma_index``) finds every case form of
+        # names and words; imported here so the archive does not load it before it is needed.
+        from kuzbib_site.base.lemma_index import matching  # noqa: PLC0415
+
+        queryset = matching(queryset, filters.q)
+    if filters.letter and "letter" not in without:
+        queryset = queryset.filter(initial=filters.letter)
+    if filters.municipality and "municipality" not in without:
+        queryset = queryset.filter(municipality_id=filters.municipality)
+    if filters.industry and "industry" not in without:
+        queryset = queryset.filter(industry=filters.industry)
+    if filters.year and "year" not in without:
+        queryset = queryset.filter(title_year=filters.year)
+    if filters.decade and "decade" not in without:
+        queryset = queryset.filter(
+            title_year__gte=filters.decade, title_year__lte=filters.decade + 9
+        )
+    if filters.twice and "twice" not in without:
+        queryset = queryset.filter(title_count__gte=2)
+    if filters.relation and "relation" not in without:
+        queryset = queryset.filter(relation=filters.relation)
+    if filters.tag and "tag" not in without:
+        queryset = queryset.filter(
+            pk__in=HeroTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
+        )
+    return queryset.select_related("municipality").order_by(*SORTS[filters.sort])
+
+
+def live_heroes(index_page):
+    """The live heroes below ``index_page`` that anybody may read. The index itself is guarded
+    by Wagtail's own view restrictions; a hero restricted on its own page is left out here (a
+    subquery, no query of its own: heroes are leaves, so a restriction covers one page)."""
+    return (
+        HeroPage.objects.child_of(index_page)
+        .live()
+        .exclude(pk__in=PageViewRestriction.objects.values("page_id"))
+    )
+
+
+def browse_context(request, page):
+    """Everything ``hero_index_page.html`` shows: the checked filters and their notices, the
+    page of heroes (highlighted when searched), the А–Я index, the facets with their counts,
+    the timeline, the links to sort, to «Памятные даты» and to the exports."""
+    from . import facets, timeline  # noqa: PLC0415 — they import this module
+
+    filters, problems = Filters.from_query(request.GET)
+    counts = facets.count(page, filters)
+    paginator = Paginator(heroes(page, filters), setting("PER_PAGE"))
+    if counts.total is not None:
+        # The facets' GROUP BYs already add up to the list's length: no COUNT of its own.
+        paginator.count = counts.total
+    results = paginator.get_page(filters.page)
+    if filters.page > paginator.num_pages:
+        problems.append(
+            _("There is no page %(number)s; the last page is shown.") % {"number": filters.page}
+        )
+    base_url = page.get_url(request)
+    export_query = filters.query_string(page=None)
+    listing_params = filters.params(page=None)
+    return {
+        "filters": filters,
+        "problems": problems,
+        "results": results,
+        "hits": [_hit(hero, filters.q) for hero in results],
+        "query_prefix": urlencode(listing_params) + "&" if listing_params else "",
+        "letters": facets.letters(filters, counts),
+        "facets": facets.build(filters, counts),
+        "selected": facets.selected(filters),
+        "timeline": timeline.Timeline.build(counts.years, filters),
+        "sorts": _sort_links(filters),
+        "anniversaries_url": base_url + page.reverse_subpage("anniversaries"),
+        "exports": [
+            {
+                "label": label,
+                "url": base_url
+                + page.reverse_subpage("export", kwargs={"file_format": file_format})
+                + export_query,
+            }
+            for file_format, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
+        ],
+    }
+
+
+def _hit(hero, query):
+    """What the list shows of one hero; the name and the summary highlighted for a search."""
+    return {
+        "hero": hero,
+        "name": highlight(hero.full_name, query),
+        "summary": highlight(hero.summary, query, width=300) if hero.summary else "",
+        "life": life_years(hero),
+    }
+
+
+def life_years(hero):
+    """«12 марта 1923 г. — 5 мая 1990 г.», «род. 1923 г.» or «ум. 1990 г.», '' when unknown."""
+    birth = partial_dates.display(hero.birth_date)
+    death = partial_dates.display(hero.death_date)
+    if birth and death:
+        return _("%(birth)s – %(death)s") % {"birth": birth, "death": death}
+    if birth:
+        return _("born %(date)s") % {"date": birth}
+    if death:
+        return _("died %(date)s") % {"date": death}
+    return ""
+
+
+def _sort_links(filters):
+    labels = {
+        "name": _("by name, А–Я"),
+        "-name": _("by name, Я–А"),
+        "year": _("by year of the title, earliest first"),
+        "-year": _("by year of the title, latest first"),
+        "birth": _("by date of birth"),
+    }
+    return [
+        {"label": label, "url": filters.query_string(sort=key), "current": key == filters.sort}
+        for key, label in labels.items()
+    ]
+
+
+# --- Reading a query string --------------------------------------------------------------------
+
+
+def _unknown_industry(value):
+    return _("The industry «%(value)s» is unknown; every industry is shown.") % {"value": value}
+
+
+def _unknown_relation(value):
+    return _("The relation to the region «%(value)s» is unknown; every relation is shown.") % {
+        "value": value
+    }
+
+
+def echo(value):
+    """A refused value as a notice repeats it: control characters (a NUL byte…) shown as «�»,
+    shortened."""
+    text = "".join(
+        "\ufffd" if unicodedata.category(char).startswith("C") else char for char in str(value)
+    )
+    text = " ".join(text.split())
+    return text if len(text) <= _ECHO else text[: _ECHO - 1] + "…"
+
+
+class _Reader:
+    """Reads one parameter at a time from a QueryDict, collecting notices."""
+
+    def __init__(self, query):
+        self.query = query
+        self.problems = []
+        self.names = {}
+
+    def raw(self, name, label):
+        """The parameter's one value ('' when absent). Repeated with different values: the
+        first, with a notice."""
+        values = [value for value in self.query.getlist(name) if value.strip()]
+        if not values:
+            return ""
+        if len(set(values)) > 1:
+            self.problems.append(
+                _("Several values were given for «%(what)s»; only the first is used.")
+                % {"what": label}
+            )
+        return values[0].strip()
+
+    def search(self):
+        raw = self.raw("q", _("search"))
+        query, truncated = clean_query(raw)
+        if truncated:
+            self.problems.append(
+                _("The search query was too long; only its beginning was searched.")
+            )
+        return query
+
+    def letter(self):
+        raw = self.raw("letter", _("letter"))
+        if not raw:
+            return ""
+        letter = raw.upper().replace("Ё", "Е")
+        if len(letter) == 1 and letter in LETTERS:
+            return letter
+        self.problems.append(
+            _("«%(value)s» is not a letter of the index; every letter is shown.")
+            % {"value": echo(raw)}
+        )
+        return ""
+
+    def number(self, name, label):
+        raw = self.raw(name, label)
+        if not raw:
+            return None, ""
+        return (int(raw) if _NUMBER.match(raw) else None), raw
+
+    def municipality(self):
+        number, raw = self.number("municipality", _("municipality"))
+        if not raw:
+            return None
+        found = (
+            Municipality.objects.filter(pk=number).values_list("name", flat=True).first()
+            if number
+            else None
+        )
+        if found is None:
+            self.problems.append(
+                _("There is no municipality «%(value)s»; every municipality is shown.")
+                % {"value": echo(raw)}
+            )
+            return None
+        self.names["municipality"] = found
+        return number
+
+    def choice(self, name, label, choices, refusal):
+        raw = self.raw(name, label)
+        if not raw:
+            return ""
+        if raw in choices.values:
+            return raw
+        self.problems.append(refusal(echo(raw)))
+        return ""
+
+    def decade(self):
+        number, raw = self.number("decade", _("decade"))
+        if not raw:
+            return None
+        first, last = (year // 10 * 10 for year in HeroPage.title_years())
+        if number is not None and number % 10 == 0 and first <= number <= last:
+            return number
+        self.problems.append(
+            _("«%(value)s» is not a decade from %(first)s to %(last)s; every decade is shown.")
+            % {"value": echo(raw), "first": first, "last": last}
+        )
+        return None
+
+    def year(self):
+        number, raw = self.number("year", _("year"))
+        if not raw:
+            return None
+        first, last = HeroPage.title_years()
+        if number is not None and first <= number <= last:
+            return number
+        self.problems.append(
+            _("«%(value)s» is not a year from %(first)s to %(last)s; every year is shown.")
+            % {"value": echo(raw), "first": first, "last": last}
+        )
+        return None
+
+    def twice(self):
+        raw = self.raw("twice", _("twice-heroes"))
+        if not raw:
+            return False
+        if raw == "1":
+            return True
+        self.problems.append(
+            _("«%(value)s» is not a value of the twice-heroes filter; every hero is shown.")
+            % {"value": echo(raw)}
+        )
+        return False
+
+    def tag(self):
+        raw = self.raw("tag", _("tag"))
+        if not raw:
+            return ""
+        found = None
+        if _SLUG.match(raw):
+            found = (
+                HeroTag.objects.filter(tag__slug=raw).values_list("tag__name", flat=True).first()
+            )
+        if found is None:
+            self.problems.append(
+                _("There is no tag «%(value)s»; heroes with any tag are shown.")
+                % {"value": echo(raw)}
+            )
+            return ""
+        self.names["tag"] = found
+        return raw
+
+    def sort(self):
+        raw = self.raw("sort", _("order"))
+        if not raw or raw in SORTS:
+            return raw or DEFAULT_SORT
+        self.problems.append(
+            _("The order «%(value)s» is unknown; the list is sorted by name.")
+            % {"value": echo(raw)}
+        )
+        return DEFAULT_SORT
+
+    def page(self):
+        number, raw = self.number("page", _("page"))
+        if not raw:
+            return 1
+        if number is not None and number >= 1:
+            return number
+        self.problems.append(
+            _("«%(value)s» is not a page number; the first page is shown.") % {"value": echo(raw)}
+        )
+        return 1
