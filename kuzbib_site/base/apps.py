@@ -8,3 +8,9 @@ class BaseConfig(AppConfig):
     name = "kuzbib_site.base"
     label = "base"
     verbose_name = _("Kuzbass Libraries: shared core")
+
+    def ready(self):
+        from . import lemma_index  # noqa: PLC0415 — models load after the app registry
+
+        # The lemmatised index follows pages being saved, published, unpublished and moved.
+        lemma_index.connect()

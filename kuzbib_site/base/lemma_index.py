@@ -1,0 +1,290 @@
+"""The lemmatised index of the site's pages: search by Russian word forms on both databases.
+
+Every live page has one ``LemmaEntry`` (``kuzbib_site.base.models.lemmas``) holding the distinct
+lemmas of its text. A query is reduced to lemmas by the same function, so «шахтёров», «шахтеры»
+and «шахтёр» all find a page that says «шахтёры», on PostgreSQL (a full-text match served by a
+GIN index) and on the embedded SQLite default (whole words) alike.
+
+The API (the site search, the heroes archive's browsing and importer use it)::
+
+    lemmas(text)                  # the text's distinct lemmas, in order of first appearance
+    matching(queryset, query)     # the pages of queryset whose entry holds every query word
+    ranked(queryset, query)       # matching(), title hits first
+    update(pages)                 # (re)index these pages, a constant number of queries
+    remove(page_ids)              # drop their entries
+    rebuild()                     # the whole index again (manage.py rebuild_lemma_index)
+
+Signals keep it fresh: a page saved or published while live is indexed, an unpublished one
+leaves, a deleted one takes its entry with it (the entry's foreign key cascades), a moved one is
+indexed again.
+
+Word forms. pymorphy3 (``kuzbib_site.base.search``, the lemmatiser the highlighter uses) gives
+each word its most likely normal form, but for surnames its first guess is not stable across
+cases: it knows «Иванов», yet takes «Мазикин» for a form of «мазикина» while «Мазикиным» is
+«мазикин». So a word stands for a few candidates — the word itself, the first parse's normal
+form, the normal forms of its parses as a surname, and, for a word shaped like a surname in
+-ов/-ев/-ин/-ын with a case ending, that surname (pymorphy3 has no surname parse of «Шипилов»
+at all). A page's entry keeps
+every candidate of every word; a query word matches when any of its candidates is there, and
+all query words must match. Both sides use one function, so they always agree; the word itself
+among the candidates means an exact word form always finds itself. Prepositions, conjunctions,
+particles, interjections and single letters are left out on both sides.
+"""
+
+import html
+import logging
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.signals import post_save
+from django.utils import translation
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import search
+from .models import LemmaEntry
+
+logger = logging.getLogger(__name__)
+
+#: A word: letters and digits. Not ``\w``: the underscore means nothing in text, and lemmas of
+#: letters and digits alone go into LIKE patterns and tsqueries without escaping.
+WORD_RE = re.compile(r"[^\W_]+")
+#: Stress marks (У́ голь) would split a word in two; they are dropped before anything else.
+STRESS_MARKS = dict.fromkeys(map(ord, "\u0300\u0301"))
+#: Longer "words" (hashes, runs of letters) are not words anyone searches for, and PostgreSQL
+#: would not index them anyway.
+LONGEST_WORD = 64
+#: A query's words beyond this many are ignored: each one adds a condition to the SQL.
+MOST_QUERY_WORDS = 24
+#: Parts of speech that carry no meaning to search for.
+FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
+#: The grammeme of a surname: the normal forms of a word's parses as a surname are candidates.
+#: (Not first names: «Петров» would stand for «Пётр» too.)
+SURNAME = "Surn"
+#: A surname in -ов/-ев/-ин/-ын with a case ending (ё is already е): «мазикиным» → «мазикин».
+SURNAME_FORM = re.compile(r"^(\w{2,}(?:ов|ев|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)$")
+CHUNK = 500
+
+
+@lru_cache(maxsize=50000)
+def word_lemmas(word):
+    """The candidate lemmas of one word (lower case, ё written е), the most likely first; an
+    empty tuple for a word not worth searching (a preposition, a single letter, a run of 64
+    characters and more)."""
+    word = word.lower().replace("ё", "е")
+    if len(word) > LONGEST_WORD or (len(word) == 1 and not word.isdigit()):
+        return ()
+    if not any("а" <= char <= "я" for char in word):
+        return (word,)
+    parses = search._analyzer().parse(word)  # the one shared analyzer: its dictionaries are big
+    if parses[0].tag.POS in FUNCTION_WORDS:
+        return ()
+    candidates = [search.lemma(word), word]
+    candidates += [p.normal_form for p in parses if SURNAME in p.tag]
+    surname = SURNAME_FORM.match(word)
+    if surname:
+        candidates.append(surname.group(1))
+    return tuple(dict.fromkeys(c.replace("ё", "е") for c in candidates))
+
+
+def _words(text):
+    return WORD_RE.findall((text or "").translate(STRESS_MARKS))
+
+
+def lemmas(text):
+    """The distinct lemmas of ``text`` (every candidate of every word), in order of first
+    appearance."""
+    return list(dict.fromkeys(lemma for word in _words(text) for lemma in word_lemmas(word)))
+
+
+def query_groups(query):
+    """The query as groups of candidates, one group per distinct word worth searching (at most
+    ``MOST_QUERY_WORDS``): a page matches when each group has a lemma in its entry."""
+    groups = dict.fromkeys(group for word in _words(query) if (group := word_lemmas(word)))
+    return tuple(groups)[:MOST_QUERY_WORDS]
+
+
+def has_words(query):
+    """Whether the query holds any word to search for (not only punctuation, prepositions or
+    single letters)."""
+    return bool(query_groups(query))
+
+
+def matching(queryset, query):
+    """The pages of ``queryset`` (``Page`` or any page model) whose entry holds every word of
+    ``query`` in some form. Adds a subquery and runs no query of its own; a query without words
+    returns ``queryset`` unchanged."""
+    groups = query_groups(query)
+    if not groups:
+        return queryset
+    entries = LemmaEntry.objects.filter(lemmas__has_lemmas=groups).values("page_id")
+    return queryset.filter(pk__in=entries)
+
+
+def ranked(queryset, query):
+    """``matching()``, ordered by title hits: pages whose title holds every query word first,
+    then those whose title holds some, then the rest; by title within each."""
+    groups = query_groups(query)
+    found = matching(queryset, query)
+    if not groups:
+        return found
+    some_word = (tuple(dict.fromkeys(lemma for group in groups for lemma in group)),)
+    rank = (
+        LemmaEntry.objects.filter(page_id=OuterRef("pk"))
+        .annotate(
+            rank=Case(
+                When(title_lemmas__has_lemmas=groups, then=Value(2)),
+                When(title_lemmas__has_lemmas=some_word, then=Value(1)),
+                default=Value(0),
+            )
+        )
+        .values("rank")[:1]
+    )
+    return found.annotate(lemma_title_rank=Subquery(rank, output_field=IntegerField())).order_by(
+        "-lemma_title_rank", "title", "pk"
+    )
+
+
+def indexed_text(page):
+    """What the index keeps of a (specific) page: ``page.lemma_text()`` when the page defines
+    it, else its title, search description and ``search_excerpt_text()``; in the site's language
+    (choices and labels a page may add to its text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        own = getattr(page, "lemma_text", None)
+        if callable(own):
+            text = own()
+        else:
+            excerpt = getattr(page, "search_excerpt_text", None)
+            parts = [page.title, page.search_description, excerpt() if callable(excerpt) else ""]
+            text = " ".join(part for part in parts if part)
+    # Rich text loses its tags before it gets here, not its entities (&nbsp; is no word).
+    return html.unescape(text or "")
+
+
+def _padded(words):
+    return f" {' '.join(words)} " if words else " "
+
+
+def _specific(pages):
+    """The pages as instances of their own page models (a move hands over plain ``Page``s),
+    loading only those that are not: one query, and one per page model among them. Each model's
+    ``lemma_prefetch`` lookups (what its ``lemma_text()`` reads) are prefetched for all of its
+    pages at once."""
+    plain = [page for page in pages if page.specific_class not in (None, type(page))]
+    loaded = {}
+    if plain:
+        loaded = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in plain]).specific()}
+    result = [loaded.get(page.pk, page) for page in pages]
+    by_model = {}
+    for page in result:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        lookups = getattr(model, "lemma_prefetch", ())
+        if lookups:
+            prefetch_related_objects(group, *lookups)
+    return result
+
+
+def update(pages):
+    """(Re)index ``pages`` (Page objects, specific or not): live ones get their entry written,
+    the others lose it. A constant number of queries whatever their number (one to check which
+    are live, one upsert per few hundred pages on SQLite, one delete), plus those loading plain
+    pages' specific objects and prefetching what their text reads."""
+    pages = list({page.pk: page for page in pages if page.pk is not None}.values())
+    if not pages:
+        return
+    ids = [page.pk for page in pages]
+    # The database says which are live (and still exist: an entry needs its page).
+    live = set(Page.objects.filter(pk__in=ids, live=True).values_list("pk", flat=True))
+    gone = [pk for pk in ids if pk not in live]
+    if gone:
+        remove(gone)
+    entries = [
+        LemmaEntry(
+            page_id=page.pk,
+            lemmas=_padded(lemmas(f"{page.title} {indexed_text(page)}")),
+            title_lemmas=_padded(lemmas(page.title)),
+        )
+        for page in _specific([page for page in pages if page.pk in live])
+    ]
+    if entries:
+        LemmaEntry.objects.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["page"],
+            update_fields=["lemmas", "title_lemmas"],
+        )
+
+
+def remove(page_ids):
+    """Drop the entries of these pages (one query)."""
+    LemmaEntry.objects.filter(page_id__in=list(page_ids)).delete()
+
+
+def rebuild(chunk_size=CHUNK):
+    """Index every live page again and drop the entries of pages that are not live; returns how
+    many pages were indexed. Works in chunks, each in its own transaction, so the index never
+    looks empty to the site search while it runs."""
+    LemmaEntry.objects.exclude(page__live=True).delete()
+    ids = list(Page.objects.live().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        with transaction.atomic():
+            update(Page.objects.filter(pk__in=ids[start : start + chunk_size]).specific())
+    return len(ids)
+
+
+# --- Keeping the index fresh --------------------------------------------------------------------
+
+
+def _quietly(work, page):
+    """Index from a signal without failing the editor's save: a failure is logged (the next
+    publish or a rebuild repairs the entry), as Wagtail's own search index does."""
+    try:
+        with transaction.atomic():
+            work()
+    except Exception:
+        logger.exception("Could not update the lemma index for page %s", page.pk)
+
+
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Only full saves: a save of some fields (a new draft revision's bookkeeping) comes from an
+    # instance that may hold unpublished content.
+    if raw or update_fields is not None or not isinstance(instance, Page):
+        return
+    if instance.live:
+        _quietly(lambda: update([instance]), instance)
+    elif not kwargs.get("created"):
+        _quietly(lambda: remove([instance.pk]), instance)
+
+
+def _published(sender, instance, **kwargs):
+    _quietly(lambda: update([instance]), instance)
+
+
+def _unpublished(sender, instance, **kwargs):
+    _quietly(lambda: remove([instance.pk]), instance)
+
+
+def _moved(sender, instance, **kwargs):
+    # The entry does not depend on the page's place (the site search restricts by the tree when
+    # it queries), so only the moved page itself is indexed again, not its descendants.
+    _quietly(lambda: update([instance]), instance)
+
+
+def connect():
+    """Connect the signals that keep the index fresh (``BaseConfig.ready``)."""
+    post_save.connect(_saved, dispatch_uid="kuzbib_lemma_index_saved")
+    page_published.connect(_published, dispatch_uid="kuzbib_lemma_index_published")
+    page_unpublished.connect(_unpublished, dispatch_uid="kuzbib_lemma_index_unpublished")
+    post_page_move.connect(_moved, dispatch_uid="kuzbib_lemma_index_moved")
