@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("jury/", include("contests.jury.urls")),
+    path("oai/", include("heroes_archive.urls")),
     path("", include("kuzbib_site.base.urls")),
     path("", include(wagtail_urls)),
 ]
