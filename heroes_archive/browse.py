@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from kuzbib_site.base import partial_dates
@@ -94,7 +95,7 @@ class Filters:
         """``(filters, problems)`` from a QueryDict (``request.GET``): every value checked,
         each refused one left out with a notice in the visitor's language in ``problems``.
         Never raises for anything a URL may carry. Checks that the municipality and the tag
-        exist (a query each, only when they are given)."""
+        exist (one query, only when either is given)."""
         reader = _Reader(query)
         values = {
             "q": reader.search(),
@@ -111,6 +112,7 @@ class Filters:
             "sort": reader.sort(),
             "page": reader.page(),
         }
+        reader.existing(values)
         if values["year"] and values["decade"] and values["year"] // 10 * 10 != values["decade"]:
             reader.problems.append(
                 _("The year %(year)s is not in the %(decade)ss; the decade was left out.")
@@ -242,11 +244,14 @@ def browse_context(request, page):
         "results": results,
         "hits": [_hit(hero, filters.q) for hero in results],
         "query_prefix": urlencode(listing_params) + "&" if listing_params else "",
-        "letters": facets.letters(filters, counts),
-        "facets": facets.build(filters, counts),
-        "selected": facets.selected(filters),
-        "timeline": timeline.Timeline.build(counts.years, filters),
-        "sorts": _sort_links(filters),
+        # A new search keeps the other filters and the order.
+        "search_hidden": filters.params(q=None),
+        "base_url": base_url,
+        "letters": facets.letters(filters, counts, base_url),
+        "facets": facets.build(filters, counts, base_url),
+        "selected": facets.selected(filters, base_url),
+        "timeline": timeline.Timeline.build(counts.years, filters, base_url),
+        "sorts": _sort_links(filters, base_url),
         "anniversaries_url": base_url + page.reverse_subpage("anniversaries"),
         "exports": [
             {
@@ -283,7 +288,7 @@ def life_years(hero):
     return ""
 
 
-def _sort_links(filters):
+def _sort_links(filters, base):
     labels = {
         "name": _("by name, А–Я"),
         "-name": _("by name, Я–А"),
@@ -292,12 +297,26 @@ def _sort_links(filters):
         "birth": _("by date of birth"),
     }
     return [
-        {"label": label, "url": filters.query_string(sort=key), "current": key == filters.sort}
+        {
+            "label": label,
+            "url": base + filters.query_string(sort=key),
+            "current": key == filters.sort,
+        }
         for key, label in labels.items()
     ]
 
 
 # --- Reading a query string --------------------------------------------------------------------
+
+
+def _no_municipality(value):
+    return _("There is no municipality «%(value)s»; every municipality is shown.") % {
+        "value": echo(value)
+    }
+
+
+def _no_tag(value):
+    return _("There is no tag «%(value)s»; heroes with any tag are shown.") % {"value": echo(value)}
 
 
 def _unknown_industry(value):
@@ -371,21 +390,9 @@ class _Reader:
 
     def municipality(self):
         number, raw = self.number("municipality", _("municipality"))
-        if not raw:
-            return None
-        found = (
-            Municipality.objects.filter(pk=number).values_list("name", flat=True).first()
-            if number
-            else None
-        )
-        if found is None:
-            self.problems.append(
-                _("There is no municipality «%(value)s»; every municipality is shown.")
-                % {"value": echo(raw)}
-            )
-            return None
-        self.names["municipality"] = found
-        return number
+        if raw and not number:
+            self.problems.append(_no_municipality(raw))
+        return number or None
 
     def choice(self, name, label, choices, refusal):
         raw = self.raw(name, label)
@@ -436,21 +443,39 @@ class _Reader:
 
     def tag(self):
         raw = self.raw("tag", _("tag"))
-        if not raw:
+        if raw and not _SLUG.match(raw):
+            self.problems.append(_no_tag(raw))
             return ""
-        found = None
-        if _SLUG.match(raw):
-            found = (
-                HeroTag.objects.filter(tag__slug=raw).values_list("tag__name", flat=True).first()
-            )
-        if found is None:
-            self.problems.append(
-                _("There is no tag «%(value)s»; heroes with any tag are shown.")
-                % {"value": echo(raw)}
-            )
-            return ""
-        self.names["tag"] = found
         return raw
+
+    def existing(self, values):
+        """Leave out a municipality or a tag that does not exist (a tag that no hero has is as
+        good as none), keeping the names of those that do: one query for both."""
+        lookups = []
+        if values["municipality"]:
+            lookups.append(
+                Municipality.objects.filter(pk=values["municipality"])
+                .order_by()
+                .annotate(lookup=Value("municipality"), label=F("name"))
+                .values_list("lookup", "label")
+            )
+        if values["tag"]:
+            lookups.append(
+                Tag.objects.filter(slug=values["tag"], pk__in=HeroTag.objects.values("tag_id"))
+                .order_by()
+                .annotate(lookup=Value("tag"), label=F("name"))
+                .values_list("lookup", "label")
+            )
+        if not lookups:
+            return
+        first, *others = lookups
+        found = dict(first.union(*others, all=True) if others else first)
+        for kind, refusal in (("municipality", _no_municipality), ("tag", _no_tag)):
+            if values[kind] and kind not in found:
+                self.problems.append(refusal(values[kind]))
+                values[kind] = None if kind == "municipality" else ""
+            elif values[kind]:
+                self.names[kind] = found[kind]
 
     def sort(self):
         raw = self.raw("sort", _("order"))
