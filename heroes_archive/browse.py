@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from kuzbib_site.base import partial_dates
+from kuzbib_site.base import lemma_index, partial_dates
 from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.search import clean_query, highlight
 
@@ -179,11 +179,8 @@ def heroes(index_page, filters, *, without=()):
     so an export is the list the visitor sees."""
     queryset = live_heroes(index_page)
     if filters.q and "q" not in without:
-        # The lemmatised index (``kuzbib_site.base.lemma_index``) finds every case form of
-        # names and words; imported here so the archive does not load it before it is needed.
-        from kuzbib_site.base.lemma_index import matching  # noqa: PLC0415
-
-        queryset = matching(queryset, filters.q)
+        # The site's lemmatised index: every case form of names and words, ё as е.
+        queryset = lemma_index.matching(queryset, filters.q)
     if filters.letter and "letter" not in without:
         queryset = queryset.filter(initial=filters.letter)
     if filters.municipality and "municipality" not in without:
