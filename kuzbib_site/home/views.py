@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
-from wagtail.search.utils import parse_query_string
 
+from kuzbib_site.base import lemma_index
 from kuzbib_site.base.conf import setting
 from kuzbib_site.base.models import WorkerHeartbeat
 from kuzbib_site.base.search import clean_query, highlight
@@ -21,17 +21,20 @@ from kuzbib_site.base.search import clean_query, highlight
 
 @require_GET
 def search(request):
-    """Site search over every live, public page: one indexed queryset, Russian word forms on
-    PostgreSQL, highlighted titles and excerpts, paginated."""
+    """Site search over every live, public page of the site through the lemmatised index
+    (``kuzbib_site.base.lemma_index``): any Russian word form and surnames in any case, on
+    PostgreSQL and on the embedded SQLite alike; every word must match; pages whose title holds
+    the words first; highlighted titles and excerpts, paginated."""
     query, truncated = clean_query(request.GET.get("q", ""))
     results_page = None
     if query:
-        filters, parsed = parse_query_string(query, operator="and")
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
         if site:
             pages = pages.descendant_of(site.root_page, inclusive=True)
-        results = pages.search(parsed)
+        # A query of punctuation or prepositions alone asks for nothing: it finds nothing
+        # (matching() would hand back every page).
+        results = lemma_index.ranked(pages, query) if lemma_index.has_words(query) else pages.none()
         paginator = Paginator(results, setting("SEARCH_RESULTS_PER_PAGE"))
         results_page = paginator.get_page(request.GET.get("page"))
         specific = Page.objects.filter(pk__in=[page.pk for page in results_page]).specific()
@@ -59,7 +62,9 @@ def search(request):
 
 def _excerpt_source(page):
     text = page.search_description
-    excerpt = getattr(page, "search_excerpt_text", None)
+    # The page's own excerpt, else what the lemmatised index keeps of it (a hero's biography):
+    # the excerpt shows the words that made the page match.
+    excerpt = getattr(page, "search_excerpt_text", None) or getattr(page, "lemma_text", None)
     if callable(excerpt):
         text = f"{text} {excerpt()}".strip()
     return text

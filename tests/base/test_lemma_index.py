@@ -1,0 +1,321 @@
+"""The lemmatised index (kuzbib_site.base.lemma_index): Russian word forms and surnames in any
+case on both databases, AND semantics, freshness through Wagtail's signals, bulk updates in a
+constant number of queries, the GIN index PostgreSQL really uses, and hostile queries."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Page
+
+from kuzbib_site.base import lemma_index
+from kuzbib_site.base.models import LemmaEntry
+from kuzbib_site.home.models import StandardPage
+from tests.factories import StandardPageFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, queryset=None):
+    queryset = Page.objects.all() if queryset is None else queryset
+    return set(lemma_index.matching(queryset, query).values_list("title", flat=True))
+
+
+@pytest.fixture
+def miners(site_tree):
+    return StandardPageFactory(
+        parent=site_tree["about"],
+        title="Трудовая слава",
+        intro="Шахтёры Кузбасса и их библиотеки.",
+    )
+
+
+@pytest.fixture
+def ivanov(site_tree):
+    return StandardPageFactory(
+        parent=site_tree["about"],
+        title="Забойщик",
+        intro="Иванов Иван Петрович, забойщик шахты «Северная».",
+    )
+
+
+# --- Lemmas ---------------------------------------------------------------------------------
+
+
+def test_lemmas_are_distinct_lower_case_and_in_order():
+    words = lemma_index.lemmas("Шахтёры, шахтёров и ШАХТЕРЫ — в 1957 г. на шахте")
+    assert words[0] == "шахтер"
+    assert words.count("шахтер") == 1
+    assert "1957" in words and "шахта" in words
+    assert words.index("шахтер") < words.index("1957") < words.index("шахта")
+    assert all(word == word.lower() and "ё" not in word for word in words)
+
+
+def test_function_words_and_single_letters_are_left_out():
+    assert lemma_index.lemmas("и в на не а же г") == []
+    assert lemma_index.lemmas("школа № 5") == ["школа", "5"]
+
+
+def test_stress_marks_do_not_split_words():
+    assert lemma_index.lemmas("Шахтё\u0301ры") == lemma_index.lemmas("шахтёры")
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["шахтёров", "шахтеры", "шахтёр", "ШАХТЁРАМ", "шахтер"])
+def test_word_forms_find_the_page(miners, query):
+    assert miners.title in found(query)
+
+
+@pytest.mark.parametrize(
+    "query", ["Иванов", "Иванова", "Ивановым", "Иванову", "иванове", "ивановых", "ИВАНОВА"]
+)
+def test_a_surname_in_any_case_finds_the_page(ivanov, query):
+    assert ivanov.title in found(query)
+
+
+@pytest.mark.parametrize(
+    ("text", "queries"),
+    [
+        # Surnames pymorphy3 does not know: its first guess differs from case to case.
+        ("Мазикин Пётр", ["Мазикина", "Мазикину", "Мазикиным", "мазикине", "Мазикиной"]),
+        ("Шипилов Олег", ["Шипилова", "Шипилову", "Шипиловым", "Шипиловых"]),
+        ("Шипиловой Анне", ["Шипилова", "Шипилов", "Шипиловой"]),
+        ("о Шарыпове", ["Шарыпов", "Шарыпова", "Шарыповым"]),
+    ],
+)
+def test_unknown_surnames_in_any_case_find_the_page(site_tree, text, queries):
+    page = StandardPageFactory(parent=site_tree["about"], title="Герой", intro=text)
+    for query in queries:
+        assert page.pk in lemma_index.matching(Page.objects, query).values_list("pk", flat=True), (
+            query
+        )
+
+
+def test_yo_and_ye_are_one_letter(site_tree):
+    written_yo = StandardPageFactory(parent=site_tree["about"], title="Алфёров Пётр Семёнович")
+    written_ye = StandardPageFactory(parent=site_tree["about"], title="Алферов Петр Семенович")
+    for query in ("Алфёрова", "алферова", "Семёновича", "семеновича"):
+        assert {written_yo.title, written_ye.title} <= found(query), query
+
+
+def test_every_word_of_the_query_must_match(miners, ivanov):
+    assert found("шахтёров Кузбасса") == {miners.title}
+    assert found("шахтёров Иванову") == set()
+    assert found("Иванов забойщик") == {ivanov.title}
+    # A preposition in the query asks for nothing.
+    assert found("шахтёры из Кузбасса") == {miners.title}
+
+
+def test_matching_keeps_the_queryset_and_runs_no_query(miners, django_assert_num_queries):
+    specific = StandardPage.objects.live().filter(title__startswith="Трудовая")
+    with django_assert_num_queries(0):
+        results = lemma_index.matching(specific, "шахтёров")
+    assert results.model is StandardPage
+    assert list(results) == [miners]
+    with django_assert_num_queries(0):
+        assert lemma_index.matching(specific, "") is specific
+        assert lemma_index.matching(specific, " — ! ") is specific
+
+
+def test_ranked_puts_title_hits_first(site_tree):
+    body_only = StandardPageFactory(
+        parent=site_tree["about"], title="А-отчёт", intro="Письмо шахтёров библиотеке."
+    )
+    some_words = StandardPageFactory(
+        parent=site_tree["about"], title="Б-шахтёры", intro="Их письмо библиотеке."
+    )
+    all_words = StandardPageFactory(
+        parent=site_tree["about"], title="В-письмо шахтёров", intro="Текст."
+    )
+    results = lemma_index.ranked(Page.objects.all(), "письма шахтёра")
+    assert [page.pk for page in results] == [all_words.pk, some_words.pk, body_only.pk]
+
+
+# --- Keeping the index fresh ----------------------------------------------------------------
+
+
+def test_a_new_live_page_is_indexed_a_draft_is_not(site_tree):
+    draft = StandardPageFactory(parent=site_tree["about"], title="Черновик", live=False)
+    live = StandardPageFactory(parent=site_tree["about"], title="Опубликовано")
+    assert not LemmaEntry.objects.filter(page=draft).exists()
+    entry = LemmaEntry.objects.get(page=live)
+    assert entry.title_lemmas == " опубликовать опубликовано "
+    assert entry.lemmas.startswith(" ") and entry.lemmas.endswith(" ")
+
+
+def test_publishing_a_revision_reindexes_and_a_draft_revision_does_not(miners):
+    miners.intro = "Металлурги Новокузнецка."
+    miners.save_revision()  # a draft: the site still shows the miners
+    assert found("шахтёров") == {miners.title}
+    assert found("металлургов") == set()
+    miners.get_latest_revision().publish()
+    assert found("металлургов") == {miners.title}
+    assert found("шахтёров") == set()
+
+
+def test_unpublished_and_deleted_pages_leave_the_index(miners, ivanov):
+    miners.unpublish()
+    assert not LemmaEntry.objects.filter(page=miners).exists()
+    assert found("шахтёров") == set()
+    ivanov_pk = ivanov.pk
+    ivanov.delete()
+    assert not LemmaEntry.objects.filter(page_id=ivanov_pk).exists()
+    miners.save_revision().publish()
+    assert found("шахтёров") == {miners.title}
+
+
+def test_deleting_a_section_removes_its_pages_entries(site_tree, miners, ivanov):
+    site_tree["about"].delete()
+    assert not LemmaEntry.objects.filter(page_id__in=[miners.pk, ivanov.pk]).exists()
+
+
+def test_a_moved_page_is_indexed_again(site_tree, miners):
+    LemmaEntry.objects.filter(page=miners).update(lemmas=" ", title_lemmas=" ")
+    miners.move(site_tree["directory"], pos="last-child")
+    assert found("шахтёров") == {miners.title}
+    assert Page.objects.get(pk=miners.pk).get_parent().pk == site_tree["directory"].pk
+
+
+def test_update_takes_a_constant_number_of_queries(site_tree, django_assert_num_queries):
+    pages = [
+        StandardPageFactory(parent=site_tree["about"], title=f"Шахта № {n}", intro="Уголь.")
+        for n in range(30)
+    ]
+    LemmaEntry.objects.all().delete()
+    with django_assert_num_queries(2):  # which are live, one upsert
+        lemma_index.update(pages[:3])
+    with django_assert_num_queries(2):
+        lemma_index.update(pages)
+    assert LemmaEntry.objects.filter(page__in=pages).count() == 30
+    pages[0].live = False
+    Page.objects.filter(pk=pages[0].pk).update(live=False)
+    # Which are live, one delete (the rows are read first: a post_delete receiver listens to
+    # every model), one upsert.
+    with django_assert_num_queries(4):
+        lemma_index.update(pages)
+    assert LemmaEntry.objects.filter(page__in=pages).count() == 29
+
+
+def test_update_indexes_plain_pages_by_their_own_text(miners):
+    LemmaEntry.objects.all().delete()
+    lemma_index.update([Page.objects.get(pk=miners.pk)])  # not a StandardPage: loaded
+    assert found("Кузбасс") == {miners.title}
+
+
+def test_rebuild_restores_the_index(site_tree, miners, ivanov):
+    draft = StandardPageFactory(parent=site_tree["about"], title="Шахтёры: черновик", live=False)
+    LemmaEntry.objects.all().delete()
+    LemmaEntry.objects.create(page=draft, lemmas=" шахтер ", title_lemmas=" шахтер ")
+    call_command("rebuild_lemma_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert found("шахтёров") == {miners.title}
+    assert found("Иванову") == {ivanov.title}
+    assert not LemmaEntry.objects.filter(page=draft).exists()
+    assert LemmaEntry.objects.count() == Page.objects.live().count()
+
+
+# --- Hostile queries ------------------------------------------------------------------------
+
+HOSTILE = [
+    "шахт\x00ёр",
+    "\x00\x00\x00",
+    "шахтёр " * 1500,
+    "x" * 10_000,
+    "!!! ??? ... — «»",
+    "a & b | !c :*",
+    "шахтёр & | !:* <-> (",
+    "шахтёр:* & !иванов",
+    "'шахтёр' \"шахтёр\"",
+    "\\ \\\\ \\' шахтёр\\",
+    "%_% шахтёр%",
+    "'; DROP TABLE base_lemmaentry; --",
+    "😀 шахтёр 👷‍♂️",
+    "\u202eрётхаш",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_give_sane_results(miners, ivanov, query):
+    results = found(query)
+    if lemma_index.has_words(query):
+        assert results <= {miners.title, ivanov.title}
+    else:  # nothing to search for: the queryset as it was (the site search shows nothing)
+        assert results == set(Page.objects.values_list("title", flat=True))
+    if "шахтёр" in query and "иванов" not in query:
+        assert results == {miners.title}, query
+    assert LemmaEntry.objects.filter(page__in=[miners, ivanov]).count() == 2
+
+
+# --- The databases --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_searches_through_the_gin_index(miners):
+    queryset = lemma_index.matching(Page.objects.all(), "шахтёров Кузбасса")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "base_lemmaentry_lemmas_gin" in plan, plan
+
+
+SQLITE_SCRIPT = textwrap.dedent(
+    """
+    import django
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from wagtail.models import Page, Site
+
+    from kuzbib_site.base import lemma_index
+    from kuzbib_site.home.models import StandardPage
+
+    assert connection.vendor == "sqlite", connection.vendor
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        home = Site.objects.get(is_default_site=True).root_page
+        page = home.add_child(
+            instance=StandardPage(title="Трудовая слава", intro="Шахтёры и Иванов Иван.")
+        )
+        found = lemma_index.matching(Page.objects.all(), "шахтёр")
+        assert list(found.values_list("pk", flat=True)) == [page.pk], list(found)
+        assert lemma_index.matching(Page.objects.all(), "Ивановым").get().pk == page.pk
+        assert not lemma_index.matching(Page.objects.all(), "шахтёр металлург").exists()
+        response = Client().get("/search/", {"q": "шахтёров"})
+        assert response.status_code == 200, response.status_code
+        assert [hit["page"].pk for hit in response.context["results"].hits] == [page.pk]
+        print("sqlite ok")
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    """
+)
+
+
+@pytest.mark.services  # a fresh interpreter
+@pytest.mark.slow
+def test_the_sqlite_default_finds_word_forms_too(tmp_path):
+    """The suite runs on PostgreSQL; the embedded default (DATABASE_URL unset: SQLite) gets its
+    own process, which migrates a test database and searches it."""
+    drop = {"DATABASE_URL", "REDIS_URL", "KUZBIB_TEST_CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in drop}
+    env["DJANGO_SETTINGS_MODULE"] = "kuzbib_site.settings.test"
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sqlite ok" in result.stdout
