@@ -1,6 +1,7 @@
 """The demo site: our home page and directory, «КНИГИНЯ-2009» with thirty processed entries,
 judged by a jury of five with its results, diplomas and winners' collection published, and
-the VIII session with its sections, programme and resolution, plus a conference and a contest
+the VIII session with its sections, programme and resolution, the heroes archive its
+recommendation 3.3 asks for (fictional heroes, marked as such), plus a conference and a contest
 open today so that a visitor can try the public forms, and a contest being judged today so
 that they can try the jury room. ``manage.py load_demo`` runs ``load``.
 
@@ -11,7 +12,9 @@ gets none of it. Its content is in ``data/*.toml``; ``documents`` writes the ent
 
 from django.db import transaction
 
-from . import contests, events, jury, site
+from kuzbib_site.base import lemma_index
+
+from . import contests, events, heroes, jury, site
 
 
 @transaction.atomic
@@ -37,4 +40,12 @@ def load(stdout=None, manager=None, jury_password=""):
     events.load(home, contest)
     if stdout is not None:
         stdout.write("Events: the VIII session, its sections, programme and resolution.")
+    # After the resolution: its recommendation 3.3 links to the archive.
+    heroes.load(home)
+    if stdout is not None:
+        stdout.write(f"Heroes archive: {heroes.COUNT} fictional demo heroes.")
+    # The lemmatised search index of every demo page, whatever path saved it.
+    indexed = lemma_index.rebuild()
+    if stdout is not None:
+        stdout.write(f"Search: {indexed} pages in the lemmatised index.")
     return home
