@@ -1,3 +1,4 @@
+from .imports import HeroImport
 from .pages import HeroIndexPage, HeroPage, HeroTag
 from .records import HeroAward, HeroImage, Memorial, Source
 from .vocabularies import AwardKind, Industry, MemorialKind, Relation, Sex, SourceKind
@@ -6,6 +7,7 @@ __all__ = [
     "AwardKind",
     "HeroAward",
     "HeroImage",
+    "HeroImport",
     "HeroIndexPage",
     "HeroPage",
     "HeroTag",
