@@ -50,8 +50,10 @@ class HeroIndexPage(RoutablePageMixin, Page):
         "heroes_archive.views.anniversaries.anniversaries",
         methods=GET,
     )
+    # Not «pamyatnye-daty.ics»: Wagtail serves only paths of letters, digits, «-» and «_»
+    # between slashes (its serve pattern), so a dotted route is never reached.
     anniversaries_ics = page_route(
-        "pamyatnye-daty.ics",
+        "pamyatnye-daty/ics/",
         "anniversaries_ics",
         "heroes_archive.views.anniversaries.anniversaries_ics",
         methods=GET,
