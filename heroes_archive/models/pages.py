@@ -59,7 +59,7 @@ class HeroIndexPage(RoutablePageMixin, Page):
         methods=GET,
     )
     export = page_route(
-        "export.<str:file_format>",
+        "export/<str:file_format>/",
         "export",
         "heroes_archive.views.export.export",
         methods=GET,
