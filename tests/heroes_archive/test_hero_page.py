@@ -5,6 +5,7 @@ escaped, where it may be created, and a query count independent of the archive's
 
 import datetime
 import html
+import json
 from urllib.parse import quote
 
 import extruct
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
 from heroes_archive.citation import cite_record, gost_source
+from heroes_archive.jsonld import person, script_json
 from heroes_archive.models import (
     AwardKind,
     HeroAward,
@@ -203,6 +205,7 @@ def test_facts_link_to_the_index_filtered_by_them(client, hero, archive):
     text = page_text(client.get(hero.url))
     municipality = hero.municipality_id
     for query in (
+        "twice=1",
         "industry=coal",
         "relation=lived",
         f"municipality={municipality}",
@@ -388,6 +391,18 @@ def test_jsonld_gives_a_birth_date_only_when_it_is_exact_enough(client, archive,
     assert person.get("birthDate") == expected
     assert "deathDate" not in person
     assert person["gender"] == "https://schema.org/Female"
+
+
+def test_person_reads_what_it_is_not_given_and_script_json_cannot_close_the_element(hero):
+    data = person(hero)
+    assert data["name"] == "Шахтёров Иван Петрович"
+    assert data["birthPlace"]["address"]["addressLocality"] == "Кемеровский городской округ"
+    assert len(data["award"]) == 4 and len(data["subjectOf"]) == 2
+    assert "image" not in data  # the portrait's rendition is the page's to give
+    hostile = {"name": "</script><!-- <script>alert(1)</script> & ©"}
+    text = script_json(hostile)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == hostile
 
 
 # --- Hostile text ---------------------------------------------------------------------------
