@@ -326,9 +326,10 @@ class HeroPage(Page):
         ).strip()[:320]
         first = self.surname.strip()[:1].upper().replace("Ё", "Е")
         self.initial = first if first else ""
-        titles = [award for award in self.awards.all() if award.kind == AwardKind.HERO]
-        for award in titles:
+        awards = list(self.awards.all())
+        for award in awards:  # the columns every award's date sorts and filters on
             partial_dates.sync(award, "date")
+        titles = [award for award in awards if award.kind == AwardKind.HERO]
         years = sorted(award.date_start.year for award in titles if award.date_start)
         self.title_count = len(titles)
         self.title_year = years[0] if years else None
