@@ -45,6 +45,8 @@ SORTS = {
     "birth": (F("birth_date_start").asc(nulls_last=True), F("sort_name").asc(), F("pk").asc()),
 }
 DEFAULT_SORT = "name"
+#: With a search, the default order: heroes named in the query first (``heroes``).
+RELEVANCE = "relevance"
 
 #: The parameters of the index's URL, in the order links write them.
 PARAMETERS = (
@@ -109,9 +111,10 @@ class Filters:
                 "relation", _("relation to the region"), Relation, _unknown_relation
             ),
             "tag": reader.tag(),
-            "sort": reader.sort(),
+            "sort": None,
             "page": reader.page(),
         }
+        values["sort"] = reader.sort(values["q"])
         reader.existing(values)
         if values["year"] and values["decade"] and values["year"] // 10 * 10 != values["decade"]:
             reader.problems.append(
@@ -141,7 +144,11 @@ class Filters:
         pairs = []
         for name in PARAMETERS:
             value = values.get(name)
-            if value in (None, "", False) or (name == "sort" and value == DEFAULT_SORT):
+            # The order is written only when it is not the default (by relevance with a
+            # search, else by name); relevance means nothing once the search is gone.
+            if value in (None, "", False) or (
+                name == "sort" and value in (default_sort(values["q"]), RELEVANCE)
+            ):
                 continue
             if name == "page" and value == 1:
                 continue
@@ -172,11 +179,23 @@ class Filters:
         )
 
 
-def heroes(index_page, filters, *, without=()):
+def heroes(index_page, filters):
     """The live, public heroes of ``index_page`` that ``filters`` select, searched with
-    Russian word forms and sorted as asked. ``without`` names filters to leave out (the
-    facets count each of their values with every filter but their own). The exports call this,
+    Russian word forms and sorted as asked (with their municipality). The exports call this,
     so an export is the list the visitor sees."""
+    queryset = narrowed(index_page, filters).select_related("municipality")
+    if filters.sort == RELEVANCE:
+        # Heroes whose name holds the query's words first (the lemma index's title rank),
+        # then by name. A query of no words (only punctuation, only prepositions) has no rank.
+        ranked = lemma_index.ranked(queryset, filters.q)
+        if "lemma_title_rank" in ranked.query.annotations:
+            return ranked.order_by("-lemma_title_rank", *SORTS[DEFAULT_SORT])
+    return queryset.order_by(*SORTS[filters.sort if filters.sort in SORTS else DEFAULT_SORT])
+
+
+def narrowed(index_page, filters, *, without=()):
+    """The heroes ``filters`` select, unordered; ``without`` names filters to leave out (each
+    facet is counted with every filter but its own)."""
     queryset = live_heroes(index_page)
     if filters.q and "q" not in without:
         # The site's lemmatised index: every case form of names and words, ё as е.
@@ -201,7 +220,12 @@ def heroes(index_page, filters, *, without=()):
         queryset = queryset.filter(
             pk__in=HeroTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
         )
-    return queryset.select_related("municipality").order_by(*SORTS[filters.sort])
+    return queryset
+
+
+def default_sort(query):
+    """By relevance when searching, else by name."""
+    return RELEVANCE if query else DEFAULT_SORT
 
 
 def live_heroes(index_page):
@@ -286,7 +310,8 @@ def life_years(hero):
 
 
 def _sort_links(filters, base):
-    labels = {
+    labels = {RELEVANCE: _("by relevance")} if filters.q else {}
+    labels |= {
         "name": _("by name, А–Я"),
         "-name": _("by name, Я–А"),
         "year": _("by year of the title, earliest first"),
@@ -474,15 +499,19 @@ class _Reader:
             elif values[kind]:
                 self.names[kind] = found[kind]
 
-    def sort(self):
+    def sort(self, query):
         raw = self.raw("sort", _("order"))
-        if not raw or raw in SORTS:
-            return raw or DEFAULT_SORT
+        if not raw:
+            return default_sort(query)
+        if raw in SORTS:
+            return raw
+        if raw == RELEVANCE:  # a link of a search kept after the search was removed
+            return default_sort(query)
         self.problems.append(
             _("The order «%(value)s» is unknown; the list is sorted by name.")
             % {"value": echo(raw)}
         )
-        return DEFAULT_SORT
+        return default_sort(query)
 
     def page(self):
         number, raw = self.number("page", _("page"))

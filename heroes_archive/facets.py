@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .browse import LETTERS, heroes
+from .browse import LETTERS, narrowed
 from .models import HeroTag, Industry, Relation
 
 #: The facets ``count`` counts.
@@ -69,7 +69,7 @@ def count(index_page, filters):
 
     def grouped(facet, column, *, without=None, label=None):
         return (
-            heroes(index_page, filters, without=without or {facet})
+            narrowed(index_page, filters, without=without or {facet})
             .order_by()
             .annotate(
                 facet=Value(facet),
@@ -81,7 +81,7 @@ def count(index_page, filters):
             .values_list("facet", "value", "label", "heroes")
         )
 
-    tagged = heroes(index_page, filters, without={"tag"}).order_by().values("pk")
+    tagged = narrowed(index_page, filters, without={"tag"}).order_by().values("pk")
     tags = (
         HeroTag.objects.filter(content_object_id__in=tagged)
         .order_by()

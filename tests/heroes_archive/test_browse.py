@@ -372,9 +372,8 @@ def test_exports_and_memorable_dates_links(client, archive, heroes_tree, kemerov
     links = [a["href"] for a in soup.select(".hero-exports a")]
     query = f"?municipality={kemerovo.pk}&sort=year"
     assert links == [
-        archive.url + "export.csv" + query,
-        archive.url + "export.xlsx" + query,
-        archive.url + "export.json" + query,
+        archive.url + archive.reverse_subpage("export", kwargs={"file_format": file_format}) + query
+        for file_format in ("csv", "xlsx", "json")
     ]
     anniversaries = soup.select_one(".hero-browse__links a")["href"]
     assert anniversaries == archive.url + archive.reverse_subpage("anniversaries")
@@ -397,3 +396,16 @@ def test_empty_archive(client, archive):
 def test_renderable_in_wagtail_terms(wagtail_asserts, archive, heroes_tree):
     wagtail_asserts.assertPageIsRenderable(archive)
     wagtail_asserts.assertPageIsRenderable(archive, query_data={"industry": "coal", "page": "2"})
+
+
+def test_the_export_link_downloads_the_list_shown(client, archive, heroes_tree, kemerovo):
+    _response, soup = get(client, archive, f"?municipality={kemerovo.pk}&industry=coal")
+    shown = [card.h3.a.get_text().split()[0] for card in soup.select(".hero-card")]
+    response = client.get(soup.select_one(".hero-exports a")["href"])
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    text = text.decode("utf-8-sig")
+    assert shown == ["Абрамов"]
+    assert "Абрамов" in text
+    for other in ("Абакумова", "Борисов", "Волков", "Громов", "Ёлкин"):
+        assert other not in text

@@ -120,7 +120,8 @@ def test_the_search_is_kept_by_every_link(client, archive):
     chosen = soup.select_one(".hero-selected li")
     assert "шахтёров" in chosen.get_text() and chosen.a["href"] == archive.url + "?sort=-year"
     exports = [a["href"] for a in soup.select(".hero-exports a")]
-    assert exports[0] == archive.url + "export.csv?" + urlencode({"q": "шахтёров", "sort": "-year"})
+    csv = archive.reverse_subpage("export", kwargs={"file_format": "csv"})
+    assert exports[0] == archive.url + csv + "?" + urlencode({"q": "шахтёров", "sort": "-year"})
 
 
 def test_nothing_found(client, archive):
@@ -134,3 +135,18 @@ def test_markup_in_a_query_is_text(client, archive):
     assert soup.select_one("#hero-search-query")["value"] == "<b>Иванов</b>"
     assert soup.select_one(".hero-card h3 b") is None
     assert len(soup.select(".hero-card")) == 1
+
+
+def test_a_search_lists_heroes_named_in_it_first(client, archive):
+    HeroPageFactory(parent=archive, surname="Абрамов", summary="Напарник Иванова по бригаде.")
+    assert found(archive, {"q": "Иванов"}) == ["Иванов", "Абрамов"]
+    assert found(archive, {"q": "Иванов", "sort": "name"}) == ["Абрамов", "Иванов"]
+    soup = page(client, archive, {"q": "Иванов"})
+    sort = soup.select_one(".hero-sort")
+    assert sort.select_one("[aria-current]").name == "span"  # by relevance, the default
+    links = [a["href"] for a in sort.select("a")]
+    assert links[0] == archive.url + "?" + urlencode({"q": "Иванов", "sort": "name"})
+    # without the search, relevance is no order: the link to remove it carries none
+    assert soup.select_one(".hero-selected li a")["href"] == archive.url
+    filters, problems = Filters.from_query(QueryDict("sort=relevance"))
+    assert problems == [] and filters.sort == "name"
