@@ -51,6 +51,13 @@ class Year:
             "count": self.count,
         }
 
+    @property
+    def link_label(self):
+        """The bar's link says where it goes: the chosen year's link shows every year again."""
+        if self.selected:
+            return _("%(label)s, chosen; the link shows every year") % {"label": self.label}
+        return self.label
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -159,7 +166,7 @@ def _bar(year, x, step, top, bottom):
     if not year.count:
         return ""
     bar_height = max(round(year.count / top * PLOT_HEIGHT, 1), 1.5)
-    label = escape(year.label)
+    label = escape(year.link_label)
     if year.selected:
         bar = (
             f'<rect class="bar bar--selected" x="{x + 1:.1f}" y="{bottom - bar_height:.1f}" '

@@ -76,6 +76,11 @@ def test_the_chosen_year_is_marked_and_its_link_removes_it():
     chosen = [link for link in links if link.get("aria-current") == "true"]
     assert len(chosen) == 1
     assert chosen[0].get("href") == "/geroi/?industry=coal"
+    with translation.override("ru"):
+        expected = translation.gettext("%(label)s, chosen; the link shows every year") % {
+            "label": timeline.years[1957 - 1943].label
+        }
+    assert chosen[0].get("aria-label") == expected
     assert chosen[0].find(f"{SVG}rect[@class='bar bar--selected']") is not None
     other = [link for link in links if link is not chosen[0]][0]
     assert other.get("href") == "/geroi/?industry=coal&year=1960"
