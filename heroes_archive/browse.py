@@ -256,7 +256,8 @@ def browse_context(request, page):
         problems.append(
             _("There is no page %(number)s; the last page is shown.") % {"number": filters.page}
         )
-    base_url = page.get_url(request)
+    # A page outside every site has no URL; its links then stay on the address asked for.
+    base_url = page.get_url(request) or request.path
     export_query = filters.query_string(page=None)
     listing_params = filters.params(page=None)
     return {

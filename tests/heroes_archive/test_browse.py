@@ -396,6 +396,7 @@ def test_empty_archive(client, archive):
 def test_renderable_in_wagtail_terms(wagtail_asserts, archive, heroes_tree):
     wagtail_asserts.assertPageIsRenderable(archive)
     wagtail_asserts.assertPageIsRenderable(archive, query_data={"industry": "coal", "page": "2"})
+    wagtail_asserts.assertPageIsPreviewable(archive)
 
 
 def test_the_export_link_downloads_the_list_shown(client, archive, heroes_tree, kemerovo):
