@@ -12,6 +12,7 @@ from django.test import Client
 from wagtail.models import Revision
 
 from events.models import ResolutionItem
+from heroes_archive import anniversaries
 from heroes_archive.models import (
     AwardKind,
     HeroAward,
@@ -231,6 +232,13 @@ def test_load_builds_the_archive_once_published_renders_and_is_linked(home_page,
         hero__in=pages, kind=AwardKind.HERO, date_start__month=TODAY.month, date_end=F("date_start")
     )
     assert births.count() + awarded.count() >= len(heroes.ANNIVERSARIES)
+    # «Памятные даты» of the month of loading lists them, with their round anniversaries.
+    listed = [
+        anniversary
+        for day in anniversaries.of_month(archive, TODAY.month, TODAY.year)
+        for anniversary in day.anniversaries
+    ]
+    assert sum(1 for item in listed if item.is_round) >= len(heroes.ANNIVERSARIES)
 
     def counts():
         return (
