@@ -85,17 +85,20 @@ def word_lemmas(word):
     word = word.lower().replace("ё", "е")
     if len(word) > LONGEST_WORD or (len(word) == 1 and not word.isdigit()):
         return ()
-    if not any("а" <= char <= "я" for char in word):
-        return (word,)
-    parses = search._analyzer().parse(word)  # the one shared analyzer: its dictionaries are big
-    if parses[0].tag.POS in FUNCTION_WORDS:
-        return ()
-    candidates = [search.lemma(word), word]
-    candidates += [p.normal_form for p in parses if SURNAME in p.tag]
-    surname = SURNAME_FORM.match(word)
-    if surname:
-        candidates.append(surname.group(1))
-    return tuple(dict.fromkeys(c.replace("ё", "е") for c in candidates))
+    candidates = [word]
+    if any("а" <= char <= "я" for char in word):
+        parses = search._analyzer().parse(word)  # the one shared analyser: its dictionaries are big
+        if parses[0].tag.POS in FUNCTION_WORDS:
+            return ()
+        candidates = [search.lemma(word), word]
+        candidates += [p.normal_form for p in parses if SURNAME in p.tag]
+        surname = SURNAME_FORM.match(word)
+        if surname:
+            candidates.append(surname.group(1))
+    # Letters and digits only, whatever lower-casing or the analyser made of them («İ» lowers to
+    # «i» and a combining dot): the has_lemmas lookup puts lemmas into SQL patterns as they are.
+    cleaned = ("".join(char for char in c.replace("ё", "е") if char.isalnum()) for c in candidates)
+    return tuple(dict.fromkeys(c for c in cleaned if c))
 
 
 def _words(text):
@@ -176,16 +179,18 @@ def _padded(words):
     return f" {' '.join(words)} " if words else " "
 
 
-def _specific(pages):
+def _specific(pages, prefetch):
     """The pages as instances of their own page models (a move hands over plain ``Page``s),
-    loading only those that are not: one query, and one per page model among them. Each model's
-    ``lemma_prefetch`` lookups (what its ``lemma_text()`` reads) are prefetched for all of its
-    pages at once."""
+    loading only those that are not: one query, and one per page model among them. With
+    ``prefetch``, each model's ``lemma_prefetch`` lookups (what its ``lemma_text()`` reads, e.g.
+    ``("municipality", "tags")``) are prefetched for all of its pages at once."""
     plain = [page for page in pages if page.specific_class not in (None, type(page))]
     loaded = {}
     if plain:
         loaded = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in plain]).specific()}
     result = [loaded.get(page.pk, page) for page in pages]
+    if not prefetch:
+        return result
     by_model = {}
     for page in result:
         by_model.setdefault(type(page), []).append(page)
@@ -200,7 +205,11 @@ def update(pages):
     """(Re)index ``pages`` (Page objects, specific or not): live ones get their entry written,
     the others lose it. A constant number of queries whatever their number (one to check which
     are live, one upsert per few hundred pages on SQLite, one delete), plus those loading plain
-    pages' specific objects and prefetching what their text reads."""
+    pages' specific objects and prefetching what their text reads (``lemma_prefetch``)."""
+    _index(pages, prefetch=True)
+
+
+def _index(pages, prefetch):
     pages = list({page.pk: page for page in pages if page.pk is not None}.values())
     if not pages:
         return
@@ -216,7 +225,7 @@ def update(pages):
             lemmas=_padded(lemmas(f"{page.title} {indexed_text(page)}")),
             title_lemmas=_padded(lemmas(page.title)),
         )
-        for page in _specific([page for page in pages if page.pk in live])
+        for page in _specific([page for page in pages if page.pk in live], prefetch)
     ]
     if entries:
         LemmaEntry.objects.bulk_create(
@@ -257,19 +266,25 @@ def _quietly(work, page):
         logger.exception("Could not update the lemma index for page %s", page.pk)
 
 
+def _reindex(page):
+    # Not prefetched: a page being saved may hold related records (tags, a cluster's children)
+    # that are committed only after post_save; the instance's own managers return them.
+    _quietly(lambda: _index([page], prefetch=False), page)
+
+
 def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
     # Only full saves: a save of some fields (a new draft revision's bookkeeping) comes from an
     # instance that may hold unpublished content.
     if raw or update_fields is not None or not isinstance(instance, Page):
         return
     if instance.live:
-        _quietly(lambda: update([instance]), instance)
+        _reindex(instance)
     elif not kwargs.get("created"):
         _quietly(lambda: remove([instance.pk]), instance)
 
 
 def _published(sender, instance, **kwargs):
-    _quietly(lambda: update([instance]), instance)
+    _reindex(instance)
 
 
 def _unpublished(sender, instance, **kwargs):
@@ -279,7 +294,7 @@ def _unpublished(sender, instance, **kwargs):
 def _moved(sender, instance, **kwargs):
     # The entry does not depend on the page's place (the site search restricts by the tree when
     # it queries), so only the moved page itself is indexed again, not its descendants.
-    _quietly(lambda: update([instance]), instance)
+    _reindex(instance)
 
 
 def connect():

@@ -13,10 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Page
 
+from heroes_archive.models import HeroPage
 from kuzbib_site.base import lemma_index
 from kuzbib_site.base.models import LemmaEntry
 from kuzbib_site.home.models import StandardPage
-from tests.factories import StandardPageFactory
+from tests.factories import MunicipalityFactory, StandardPageFactory
+from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +63,14 @@ def test_lemmas_are_distinct_lower_case_and_in_order():
 def test_function_words_and_single_letters_are_left_out():
     assert lemma_index.lemmas("и в на не а же г") == []
     assert lemma_index.lemmas("школа № 5") == ["школа", "5"]
+
+
+def test_lemmas_are_letters_and_digits_only():
+    # The has_lemmas lookup puts lemmas into LIKE patterns and tsqueries without escaping.
+    text = "İstanbul ǅ x²y ٣ a_b C++ 'кавычки' \\путь\\ 100% ½ ❤ шахт\x00ёр"
+    words = lemma_index.lemmas(text)
+    assert words and all(word.isalnum() for word in words), words
+    assert "istanbul" in words and "кавычка" in words and "путь" in words
 
 
 def test_stress_marks_do_not_split_words():
@@ -209,6 +219,43 @@ def test_update_indexes_plain_pages_by_their_own_text(miners):
     LemmaEntry.objects.all().delete()
     lemma_index.update([Page.objects.get(pk=miners.pk)])  # not a StandardPage: loaded
     assert found("Кузбасс") == {miners.title}
+
+
+@pytest.fixture
+def heroes(home_page):
+    index = HeroIndexPageFactory(parent=home_page)
+    town = MunicipalityFactory(name="Прокопьевск")
+    return [
+        HeroPageFactory(parent=index, surname=surname, given_name="Анна", municipality=town)
+        for surname in ("Мазикина", "Шипилова", "Вахрушева", "Стаханова", "Ядыкина", "Зюзюкина")
+    ]
+
+
+def test_heroes_are_indexed_by_their_lemma_text(heroes):
+    hero = heroes[0]
+    hero.tags.add("горняки")
+    hero.save_revision().publish()
+    assert found("Мазикиной Прокопьевска", HeroPage.objects.all()) == {hero.title}
+    assert found("горняков Мазикину", HeroPage.objects.all()) == {hero.title}
+    assert found("Шипиловой", HeroPage.objects.all()) == {heroes[1].title}
+
+
+def test_update_prefetches_what_lemma_text_reads(heroes, monkeypatch, django_assert_num_queries):
+    # What the heroes archive declares (or should) for its lemma_text(): its municipalities and
+    # tags, read once for the whole batch.
+    monkeypatch.setattr(
+        HeroPage,
+        "lemma_prefetch",
+        ("municipality", "birth_municipality", "death_municipality", "tags"),
+        raising=False,
+    )
+    ids = [hero.pk for hero in heroes]
+    # The heroes, which are live, their municipalities, their tags, one upsert.
+    with django_assert_num_queries(5):
+        lemma_index.update(HeroPage.objects.filter(pk__in=ids[:2]))
+    with django_assert_num_queries(5):
+        lemma_index.update(HeroPage.objects.filter(pk__in=ids))
+    assert found("Стахановой", HeroPage.objects.all()) == {heroes[3].title}
 
 
 def test_rebuild_restores_the_index(site_tree, miners, ivanov):
