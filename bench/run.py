@@ -7,7 +7,9 @@ STATIC_ROOT; then SQL queries per URL (``bench.queries``), gunicorn with product
 plus the bare view (``bench.settings``), a fixed number of requests per URL (``bench.load``)
 and the workers' peak memory; then contest entries (``bench.contests``): the entry form's POST
 on the same gunicorn, the processing pipeline's throughput with one Celery worker and a worker's
-peak memory on a large PDF. Prints a table and the contest figures, writes
+peak memory on a large PDF; the jury (``bench.jury``); last, the heroes archive
+(``bench.heroes``): 20,000 heroes imported on one worker, the index and a hero's page with them,
+a full OAI-PMH harvest. Prints a table and the contest figures, writes
 ``bench/results/latest.json`` and exits 1 if any request or check failed. See the package
 docstring for why results are ratios to the bare view.
 
@@ -27,7 +29,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import contests, jury
+from bench import contests, heroes, jury
 from bench.services import (
     ROOT,
     BenchError,
@@ -216,6 +218,16 @@ def benchmark():
         )
         if jury_report["failures"] and tail(gunicorn_log):
             print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
+        # Last: its 20,000 heroes would change every figure measured after them.
+        heroes_report = heroes.measure(
+            env,
+            workdir,
+            base_url,
+            bare_p50=rows[0]["p50_ms"],
+            load_url=lambda url: load_url(base_url, url, env),
+        )
+        if heroes_report["failures"] and tail(gunicorn_log):
+            print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
 
     summary = {
         "peak_sum_mib": memory["final"]["peak_sum_mib"],
@@ -246,9 +258,11 @@ def benchmark():
         "memory": summary,
         "contests": contest_report,
         "jury": jury_report,
+        "heroes": heroes_report,
         "failures": sum(row["failures"] for row in rows)
         + contest_report["failures"]
-        + jury_report["failures"],
+        + jury_report["failures"]
+        + heroes_report["failures"],
     }
     return report
 
@@ -277,6 +291,7 @@ def main():
         print("note: locust's process went above 90% CPU; throughput may be client-bound")
     print(contests.section(report["contests"]))
     print(jury.section(report["jury"]))
+    print(heroes.section(report["heroes"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)} in {report['duration_s']} s")
@@ -287,6 +302,8 @@ def main():
         failed = contests.failing(report["contests"])
         if report["jury"]["failures"]:
             failed.append("jury")
+        if report["heroes"]["failures"]:
+            failed.append("heroes")
         if failed:
             print(f"bench: failed: {', '.join(failed)} (see above)", file=sys.stderr)
         return 1
