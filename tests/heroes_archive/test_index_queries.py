@@ -165,15 +165,18 @@ def bulk_heroes(archive, municipalities, count):
     Page.objects.bulk_create(pages, batch_size=2000)
     for hero in pages:
         hero.page_ptr_id = hero.id
-    HeroPage._base_manager._insert(
-        pages, fields=HeroPage._meta.local_concrete_fields, using=connection.alias
-    )
+    fields = HeroPage._meta.local_concrete_fields
+    batch = min(2000, connection.ops.bulk_batch_size(fields, pages))  # SQLite caps variables
+    for start in range(0, len(pages), batch):
+        HeroPage._base_manager._insert(
+            pages[start : start + batch], fields=fields, using=connection.alias
+        )
     Page.objects.filter(pk=archive.pk).update(numchild=base + count)
     for start in range(0, len(pages), 2000):
-        batch = pages[start : start + 2000]
+        chunk = pages[start : start + 2000]
         # What lemma_text() reads: the municipality is set above, the tags are none yet.
-        prefetch_related_objects(batch, "tags")
-        lemma_index.update(batch)
+        prefetch_related_objects(chunk, "tags")
+        lemma_index.update(chunk)
     return pages
 
 
