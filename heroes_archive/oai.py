@@ -41,6 +41,7 @@ from lxml import etree
 
 from kuzbib_site.base import partial_dates
 
+from . import citation
 from .conf import setting
 from .models import AwardKind, HeroAward, HeroIndexPage, HeroPage, HeroTag, Industry, Source
 
@@ -185,7 +186,11 @@ class Repository:
         """Who answers for the repository: the setting ``OAI_ADMIN_EMAIL``, else the site's
         ``ADMINS``, else the address mail is sent from, whichever looks like an address."""
         candidates = [_optional_setting("OAI_ADMIN_EMAIL")]
-        candidates += [address for _name, address in getattr(settings, "ADMINS", ())]
+        # ADMINS holds (name, address) pairs, or plain addresses from Django 6 on.
+        candidates += [
+            admin[-1] if isinstance(admin, (list, tuple)) else admin
+            for admin in getattr(settings, "ADMINS", ())
+        ]
         candidates.append(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
         found = [email for email in candidates if email and EMAIL_RE.fullmatch(email)]
         return found[:1] or [f"webmaster@{self.identifier}.invalid"]
@@ -675,7 +680,8 @@ def oai_dc(repository, hero, index=None):
     yield "type", "Text"
     yield "identifier", hero.get_full_url(repository.request)
     for source in hero.sources.all():
-        yield "source", _source_text(source)
+        # The bibliographic references the record is written from, per GOST R 7.0.100-2018.
+        yield "source", citation.gost_source(source)
     yield "language", "ru"
     if index is not None:
         yield "relation", index.get_full_url(repository.request)
@@ -711,26 +717,6 @@ def _facts(hero):
         if value:
             parts.append(f"{capfirst(fields.get_field(name).verbose_name)}: {value}")
     return ". ".join(parts) + "." if parts else ""
-
-
-def _source_text(source):
-    """A bibliographic reference in one line: author, title, periodical or publisher, place,
-    year, issue, pages, archive reference, URL."""
-    head = f"{source.author} {source.title}" if source.author else source.title
-    tail = [
-        part
-        for part in (
-            source.container,
-            source.place,
-            str(source.year) if source.year else "",
-            source.issue,
-            source.pages,
-            source.archive_reference,
-            source.url,
-        )
-        if part
-    ]
-    return " // ".join([head, ". ".join(tail)]) if tail else head
 
 
 HANDLERS = {

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from wagtail.models import Page, PageViewRestriction, Site
 
-from heroes_archive import oai
+from heroes_archive import citation, oai
 from heroes_archive.models import AwardKind, HeroPage, Industry, Source
 from kuzbib_site.base import partial_dates
 from tests.factories import MunicipalityFactory
@@ -153,10 +153,19 @@ def test_identify_describes_the_repository(client, archive):
     assert "@" in identify.findtext("oai:adminEmail", namespaces=NS)
 
 
-def test_identify_names_the_configured_administrator(client, archive, oai_settings):
+def test_identify_names_the_configured_administrator(client, archive, oai_settings, settings):
+    settings.ADMINS = [("Администратор", "admin@kuzbib.example")]
+    root = harvest(client, verb="Identify")
+    assert root.findtext(".//oai:adminEmail", namespaces=NS) == "admin@kuzbib.example"
     oai_settings(OAI_ADMIN_EMAIL="oai@kuzbib.example")
     root = harvest(client, verb="Identify")
     assert root.findtext(".//oai:adminEmail", namespaces=NS) == "oai@kuzbib.example"
+    # «noreply@localhost» is no address the schema takes: a placeholder that cannot be one.
+    oai_settings(OAI_ADMIN_EMAIL=None)
+    settings.ADMINS = []
+    settings.DEFAULT_FROM_EMAIL = "Кузбасские библиотеки <noreply@localhost>"
+    root = harvest(client, verb="Identify")
+    assert root.findtext(".//oai:adminEmail", namespaces=NS) == "webmaster@localhost.invalid"
 
 
 def test_list_metadata_formats_offers_oai_dc(client, archive):
@@ -223,9 +232,8 @@ def test_get_record_gives_the_heros_dublin_core(client, archive):
     assert dc(record, "relation") == ["http://localhost/geroi/"]
     assert dc(record, "coverage") == ["Прокопьевский городской округ"]
     assert dc(record, "language") == ["ru"]
-    [source] = dc(record, "source")
-    assert source.startswith("Петров П. П. Забойщик из Прокопьевска // Кузбасс")
-    assert "1957" in source
+    assert dc(record, "source") == [citation.gost_source(archive.miner.sources.get())]
+    assert dc(record, "source")[0].startswith("Петров, П. П. Забойщик из Прокопьевска")
     assert dc(record, "rights")
 
 
