@@ -12,6 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -68,6 +69,45 @@ class HeroIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("heroes archive")
         verbose_name_plural = _("heroes archives")
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the archive's usual request — one hero's page — read in one
+        query: the hero as a ``HeroPage`` with its municipalities, its portrait and the
+        portrait's rendition (Wagtail's own walk takes a query for the child and another for
+        its specific page, and the page would read the rest later), this archive remembered as
+        its parent as Wagtail does. The archive's own routes («Памятные даты», exports) come
+        first, as with ``RoutablePageMixin``; anything else — a slug of no hero, a deeper path
+        — goes to Wagtail's routing unchanged. A hero that is not live is a 404, as in Wagtail."""
+        from ..templatetags import heroes_tags  # noqa: PLC0415 — it imports the models
+
+        slug = path_components[0] if len(path_components) == 1 else None
+        if slug is not None and self.live:
+            try:
+                self.resolve_subpage(f"/{slug}/")
+            except Http404:
+                pass
+            else:
+                slug = None  # one of the archive's routes, which RoutablePageMixin serves
+        if slug is not None:
+            hero = (
+                HeroPage.objects.child_of(self)
+                .filter(slug=slug)
+                .annotate(
+                    portrait_rendition=heroes_tags.rendition_of("portrait", heroes_tags.PORTRAIT)
+                )
+                .select_related(
+                    "municipality",
+                    "birth_municipality",
+                    "death_municipality",
+                    "portrait",
+                    "portrait_rendition",
+                )
+                .first()
+            )
+            if hero is not None:
+                hero._cached_parent_obj = self  # as Page.route does: get_parent() reads it
+                return hero.route(request, [])  # Page.route: the page if live, else 404
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from ..browse import browse_context  # noqa: PLC0415 — browse imports the models
@@ -268,6 +308,13 @@ class HeroPage(Page):
 
     def death(self):
         return partial_dates.PartialDate.parse(self.death_date) if self.death_date else None
+
+    #: What ``lemma_index.update`` reads for a batch of heroes in one query each (lemma_text).
+    lemma_prefetch = ("municipality", "birth_municipality", "death_municipality", "tags")
+
+    def search_excerpt_text(self):
+        """The site search's excerpt: the summary, then the biography's text."""
+        return " ".join(part for part in (self.summary, stream_text(self.biography)) if part)
 
     def lemma_text(self):
         """What the site's lemmatised index (``kuzbib_site.base.lemma_index``) keeps of the hero:

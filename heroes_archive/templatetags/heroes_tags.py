@@ -1,9 +1,15 @@
 """Template tags of the heroes archive: ``{% hero_record page as hero %}`` loads everything a
 hero's page shows in a fixed number of queries, whatever the size of the archive or of the
-record (one per kind of inline record, one for the images with their renditions, one for the
-municipalities); ``{% hero_date text %}`` and ``|partial_date`` show a stored partial date in the
-reader's language. The hero's template keeps what the record renders in Wagtail's page cache,
-so that a repeated visit reads none of it.
+record; ``{% hero_date text %}`` and ``|partial_date`` show a stored partial date in the
+reader's language.
+
+Nothing of the record is kept between requests, so that a renamed municipality, an edited
+image description or a new publication shows at once. A hero's page reached through the
+archive's routing (``HeroIndexPage.route``) comes with its municipalities, its portrait and the
+portrait's rendition already read; the loader then reads one query per kind of inline record —
+awards, memorials, sources, tags — and one for the pictures joined with their images and
+renditions (``rendition_of``). A page reached otherwise (a preview, a page fetched by other
+code) reads its portrait with its renditions and its municipalities in up to three more.
 
 The record is read once per request and kept on the page object, so that the page's head (the
 JSON-LD) and its body share it. In a preview the page's awards, pictures, memorials, sources and
@@ -17,6 +23,7 @@ from urllib.parse import urlencode, urljoin
 
 from django import template
 from django.core.exceptions import ValidationError
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -108,8 +115,8 @@ class Picture:
 
 
 def _award_start(award):
-    """The first day an award's date may be, read from its text: the stored ``date_start`` is
-    kept only for Hero titles, and a preview's awards have none yet."""
+    """The first day an award's date may be, read from its text: a preview's awards have no
+    stored ``date_start`` yet."""
     try:
         value = partial_dates.PartialDate.parse(award.date)
     except ValidationError:
@@ -135,6 +142,88 @@ def _index_of(page):
         return None
 
 
+def rendition_of(image_field, spec):
+    """A join of the image in ``image_field`` with its rendition of ``spec``, to name in
+    ``select_related`` after ``annotate(<name>=rendition_of(…))``: the rendition comes with the
+    row that names the image, and the attribute is missing while it has not been made yet.
+    Renditions of ``max-`` specs do not vary with the image's focal point (Wagtail keys them
+    ''), so the join matches one row at most."""
+    renditions = f"{image_field}__renditions"
+    return FilteredRelation(
+        renditions,
+        condition=Q(**{f"{renditions}__filter_spec": spec, f"{renditions}__focal_point_key": ""}),
+    )
+
+
+def _loaded(instance, name):
+    """``instance.<name>`` when that related object has been read already, else None: never a
+    query."""
+    field = instance._meta.get_field(name)
+    return getattr(instance, name) if field.is_cached(instance) else None
+
+
+def _give_rendition(image, rendition):
+    """Hand Wagtail the rendition read with ``image`` (or none: it is then made on first use),
+    so that ``{% image %}`` and ``get_rendition`` look nowhere else."""
+    if rendition is not None:
+        rendition.image = image  # as Wagtail's own cache does, so that its alt text needs no query
+    image.prefetched_renditions = [rendition] if rendition is not None else []
+
+
+def _pictures(page):
+    """The page's pictures, each with its image; the images with their renditions when the
+    pictures come from the database (one query). A preview's pictures are the revision's and
+    only name their images."""
+    pictures = page.images.all()
+    if not isinstance(pictures, QuerySet):  # a preview: modelcluster's records in memory
+        return list(pictures)
+    pictures = list(
+        pictures.annotate(rendition=rendition_of("image", PICTURE)).select_related(
+            "image", "rendition"
+        )
+    )
+    for picture in pictures:
+        _give_rendition(picture.image, getattr(picture, "rendition", None))
+    return pictures
+
+
+def _portrait_and_pictures(page):
+    """The portrait and the pictures (``Picture``) with their renditions. What the route and
+    ``_pictures`` have not read — a preview, a page fetched without the route — is read in one
+    query of the images and one of their renditions."""
+    pictures = _pictures(page)
+    portrait = _loaded(page, "portrait")
+    if portrait is not None:
+        rendition = getattr(page, "portrait_rendition", None)  # joined by HeroIndexPage.route
+        if rendition is not None:
+            _give_rendition(portrait, rendition)
+    missing = {picture.image_id for picture in pictures if _loaded(picture, "image") is None}
+    if portrait is None:
+        missing.add(page.portrait_id)
+    missing.discard(None)
+    found = {}
+    if missing:
+        found = get_image_model().objects.prefetch_renditions(PORTRAIT, PICTURE).in_bulk(missing)
+    if portrait is None:
+        portrait = found.get(page.portrait_id)
+    shown = []
+    for picture in pictures:
+        image = _loaded(picture, "image") or found.get(picture.image_id)
+        if image is not None:  # a preview may name an image deleted since
+            shown.append(Picture(image, picture.caption, page.title))
+    return portrait, shown
+
+
+def _municipalities(page):
+    """The municipalities of work, birth and death: those the route read with the page, the
+    others (a preview) in one query."""
+    names = ("municipality", "birth_municipality", "death_municipality")
+    loaded = {name: _loaded(page, name) for name in names}
+    missing = {getattr(page, f"{name}_id") for name in names if loaded[name] is None} - {None}
+    found = Municipality.objects.in_bulk(missing) if missing else {}
+    return tuple(loaded[name] or found.get(getattr(page, f"{name}_id")) for name in names)
+
+
 def load_record(page, request=None, *, accessed=None):
     """A ``HeroRecord`` of ``page`` for ``request``: awards, pictures with their renditions,
     memorials, sources with their GOST text, tags, municipalities, the citation and JSON-LD."""
@@ -149,28 +238,13 @@ def load_record(page, request=None, *, accessed=None):
     record.sources = [(source, gost_source(source)) for source in page.sources.all()]
     record.tags = sorted(page.tags.all(), key=lambda tag: tag.name.lower())
 
-    pictures = list(page.images.all())
-    image_ids = {picture.image_id for picture in pictures} | {page.portrait_id}
-    image_ids.discard(None)
-    images = {}
-    if image_ids:
-        images = get_image_model().objects.prefetch_renditions(PORTRAIT, PICTURE).in_bulk(image_ids)
-    record.portrait = images.get(page.portrait_id)
-    record.pictures = [
-        Picture(images[picture.image_id], picture.caption, page.title)
-        for picture in pictures
-        if picture.image_id in images
-    ]
+    record.portrait, record.pictures = _portrait_and_pictures(page)
 
-    municipality_ids = {
-        page.municipality_id,
-        page.birth_municipality_id,
-        page.death_municipality_id,
-    } - {None}
-    municipalities = Municipality.objects.in_bulk(municipality_ids) if municipality_ids else {}
-    record.municipality = municipalities.get(page.municipality_id)
-    record.birth_municipality = municipalities.get(page.birth_municipality_id)
-    record.death_municipality = municipalities.get(page.death_municipality_id)
+    (
+        record.municipality,
+        record.birth_municipality,
+        record.death_municipality,
+    ) = _municipalities(page)
 
     record.citation = cite_record(
         page,
