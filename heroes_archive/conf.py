@@ -22,6 +22,13 @@ DEFAULTS = {
     # stays valid (seconds).
     "OAI_BATCH": 100,
     "OAI_TOKEN_SECONDS": 24 * 3600,
+    # The repository's name in OAI identifiers (oai:<this>:GST-00042); None: the site's
+    # hostname. Set it in production so that identifiers outlive a change of domain.
+    "OAI_REPOSITORY_IDENTIFIER": None,
+    # Identify's adminEmail; None: the first of ADMINS, else DEFAULT_FROM_EMAIL.
+    "OAI_ADMIN_EMAIL": None,
+    # The rights statement of every record (dc:rights); None: the archive's default text.
+    "OAI_RIGHTS": None,
     # The largest set an export of the filtered list writes.
     "EXPORT_MAX_ROWS": 50_000,
 }

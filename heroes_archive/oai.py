@@ -144,7 +144,7 @@ class Repository:
     @cached_property
     def identifier(self):
         """The repository identifier in record identifiers: the setting, else the hostname."""
-        configured = _optional_setting("OAI_REPOSITORY_IDENTIFIER")
+        configured = setting("OAI_REPOSITORY_IDENTIFIER")
         return (configured or self.site.hostname).lower()
 
     def oai_identifier(self, hero):
@@ -185,7 +185,7 @@ class Repository:
     def admin_emails(self):
         """Who answers for the repository: the setting ``OAI_ADMIN_EMAIL``, else the site's
         ``ADMINS``, else the address mail is sent from, whichever looks like an address."""
-        candidates = [_optional_setting("OAI_ADMIN_EMAIL")]
+        candidates = [setting("OAI_ADMIN_EMAIL")]
         # ADMINS holds (name, address) pairs, or plain addresses from Django 6 on.
         candidates += [
             admin[-1] if isinstance(admin, (list, tuple)) else admin
@@ -194,14 +194,6 @@ class Repository:
         candidates.append(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
         found = [email for email in candidates if email and EMAIL_RE.fullmatch(email)]
         return found[:1] or [f"webmaster@{self.identifier}.invalid"]
-
-
-def _optional_setting(name):
-    """A key of ``KUZBIB_HEROES_ARCHIVE`` that ``conf.DEFAULTS`` may not list yet."""
-    try:
-        return setting(name)
-    except KeyError:
-        return getattr(settings, "KUZBIB_HEROES_ARCHIVE", {}).get(name)
 
 
 # -- the request ---------------------------------------------------------------------------
@@ -689,7 +681,7 @@ def oai_dc(repository, hero, index=None):
         yield "coverage", hero.municipality.name
     yield (
         "rights",
-        _optional_setting("OAI_RIGHTS")
+        setting("OAI_RIGHTS")
         or _("Free to read; when you use the record, cite it with its address."),
     )
 
