@@ -119,6 +119,9 @@ def fill(world, name, argument):
         ("contests_jury:welcome", "token"): world["welcome"]["token"],
         ("contests_jury:chair_sheets", "juror_id"): world["juror_member"].pk,
         ("contests_jury:chair_reopen_sheet", "sheet_id"): world["sheet"].pk,
+        ("heroes_import", "pk"): world["hero_import"].pk,
+        ("heroes_import_start", "pk"): world["hero_import"].pk,
+        ("heroes_import_template", "file_format"): "csv",
     }
     if (name, argument) in by_route:
         return by_route[(name, argument)]
@@ -231,6 +234,11 @@ def build_url(world, route, name, overrides=None):
     return "/" + path, missing
 
 
+#: Arguments of a page's routes that are no secret, with the value requested.
+PLAIN_ARGUMENTS = {"<str:file_format>": "csv"}
+ARGUMENT_OF_PAGE = re.compile(r"<[^>]+>")
+
+
 def pages(world):
     """Every live page, and each routable page's subroutes with our own private links. A
     page's variant (``world["variants"]``: the world's contest is «before publication») picks
@@ -265,6 +273,12 @@ def pages(world):
                 rows.append((key, url, EXPECTED.get(key)))
                 forged = page.url + subpath.replace(secret, "forged-" + "x" * 30)
                 rows.append((key + " (forged)", forged, NOBODY))
+            elif "<" in subpath and all(
+                argument in PLAIN_ARGUMENTS for argument in ARGUMENT_OF_PAGE.findall(subpath)
+            ):
+                for argument, value in PLAIN_ARGUMENTS.items():
+                    subpath = subpath.replace(argument, value)
+                rows.append((key, page.url + subpath, EXPECTED.get(key)))
             elif "<" in subpath:
                 rows.append((key, None, None))  # an argument fill() does not know
             else:

@@ -78,6 +78,13 @@ EXPECTED = {
     "ContestPage:entry_diploma (before publication)": NOBODY,
     "ContestPage:verify_diploma": EVERYONE,  # whoever holds the code printed on the diploma
     "ContestPage:verify_diploma (before publication)": NOBODY,
+    # The heroes archive: browsing, «Памятные даты» and its calendar, the filtered list's
+    # exports (CSV here), and the OAI-PMH endpoint for aggregators — all public.
+    "HeroIndexPage:index_route": EVERYONE,
+    "HeroIndexPage:anniversaries": EVERYONE,
+    "HeroIndexPage:anniversaries_ics": EVERYONE,
+    "HeroIndexPage:export": EVERYONE,
+    "heroes_oai:endpoint": EVERYONE,
     # Our admin views.
     "base_reports:arrears": EDITORS,
     "base_reports:arrears_results": EDITORS,
@@ -150,6 +157,12 @@ EXPECTED = {
     "contests_jury:protocol_file": frozenset({CHAIR, EDITOR}),
     "contests_jury:diplomas_file": frozenset({CHAIR, EDITOR}),
     "contests_jury:collection_file": frozenset({CHAIR, EDITOR}),
+    # «Импорт героев»: «Can import heroes», which only the editor holds; starting an import is
+    # a POST.
+    "heroes_imports": EDITORS,
+    "heroes_import": EDITORS,
+    "heroes_import_start": NOBODY,  # POST only
+    "heroes_import_template": EDITORS,
     # The snippets of personal data: listing and export for those who may view them; editing,
     # history, usage and actions for those who may change them (Wagtail's rule); no chooser at
     # all; nobody adds one by hand.

@@ -36,6 +36,7 @@ def build_world(media_root):
     from contests import archive, processing, submission
     from contests.models import Criterion, Stage
     from events.models import Proposal
+    from heroes_archive.models import HeroImport
     from kuzbib_site.base.models import MembershipFee
     from tests.conftest import ensure_wagtail_root
     from tests.factories import (
@@ -61,6 +62,7 @@ def build_world(media_root):
         uploads,
     )
     from tests.factories.events import RegistrationFactory, at
+    from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
 
     root = ensure_wagtail_root()
     home = HomePageFactory(parent=root, title="Кузбасские библиотеки", slug="kuzbib")
@@ -169,6 +171,16 @@ def build_world(media_root):
     ready = archive.request(contest, None)
     archive.build(ready.pk)
 
+    # The heroes archive: a hero, and a spreadsheet an editor uploaded (its admin pages).
+    heroes = HeroIndexPageFactory(parent=home)
+    HeroPageFactory(parent=heroes, surname="Шахтёров")
+    hero_import = HeroImport.objects.create(
+        index_page=heroes,
+        source=ContentFile("Идентификатор;Фамилия\n".encode(), name="heroes.csv"),
+        original_name="герои.csv",
+        file_format=HeroImport.Format.CSV,
+    )
+
     users = make_users(methodology, session, conference)
     jury = judge(contest, entry, users)
     published = published_contest(contests, users[CHAIR])
@@ -184,6 +196,7 @@ def build_world(media_root):
         "entry": entry,
         "entry_file": stored,
         "archive": ready,
+        "hero_import": hero_import,
         "tokens": {
             conference.pk: {
                 "registration": own_registration.token,
@@ -366,7 +379,7 @@ def make_users(methodology, session, conference):
         access_admin,
         *personal,
         *Permission.objects.filter(
-            content_type__app_label__in=["events", "contests", "base"],
+            content_type__app_label__in=["events", "contests", "base", "heroes_archive"],
         ),
     )
     # The jury: users without admin access, made jurors of the contests by ``judge`` and
