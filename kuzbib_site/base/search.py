@@ -1,8 +1,8 @@
 """Search helpers: cleaning a visitor's query and highlighting the words it matched.
 
-PostgreSQL stems words with the ``kuzbib_russian`` configuration; the highlighter must agree
-with it, so it compares lemmas from pymorphy3 (``шахтёров`` and ``шахтеры`` both become
-``шахтер``) rather than the letters typed.
+The site's index (``lemma_index``) keeps pymorphy3's normal forms of the words; the highlighter
+agrees with it by comparing lemmas too (``шахтёров`` and ``шахтеры`` both become ``шахтер``)
+rather than the letters typed.
 """
 
 import re
