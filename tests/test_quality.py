@@ -25,7 +25,13 @@ def test_migrations_are_committed():
 
 
 #: Our site's catalogue, and those the core and the plugins ship in their own locale/ folders.
-CATALOGUES = ["locale", "kuzbib_site/base/locale", "events/locale", "contests/locale"]
+CATALOGUES = [
+    "locale",
+    "kuzbib_site/base/locale",
+    "events/locale",
+    "contests/locale",
+    "heroes_archive/locale",
+]
 
 
 @pytest.mark.parametrize("folder", CATALOGUES)
