@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from contests.models import ContestIndexPage, ContestPage, Nomination, Stage
 from events.models import ConferencePage, EventIndexPage, SectionSessionPage
+from heroes_archive.models import HeroAward, HeroIndexPage, HeroPage
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ SITE_NAME = "Библиотеки соседей"
 
 
 def test_only_the_core_and_the_plugins_are_installed():
-    for app in ("kuzbib_site.base", "events", "contests"):
+    for app in ("kuzbib_site.base", "events", "contests", "heroes_archive"):
         assert apps.is_installed(app)
     assert not apps.is_installed("kuzbib_site.home")
     ours = [name for name in sys.modules if name.startswith(("kuzbib_site.", "kuzbib_site"))]
@@ -44,7 +45,12 @@ def test_the_core_leaves_no_tables_of_our_site_pages():
     for model in ("homepage", "homepagefeatured", "standardpage", "libraryindexpage"):
         assert f"base_{model}" not in tables
         assert f"home_{model}" not in tables
-    assert {"base_library", "events_conferencepage", "contests_contestpage"} <= tables
+    assert {
+        "base_library",
+        "events_conferencepage",
+        "contests_contestpage",
+        "heroes_archive_heropage",
+    } <= tables
 
 
 @pytest.fixture
@@ -107,9 +113,28 @@ def host_site():
         start=now - datetime.timedelta(days=1),
         end=now + datetime.timedelta(days=20),
     )
-    for page in (events, conference, session, contests, contest):
+    heroes = home.add_child(
+        instance=HeroIndexPage(title="Герои труда соседей", slug="heroes", show_in_menus=True)
+    )
+    hero = HeroPage(
+        title="Сибиряков Иван",
+        slug="sibiryakov",
+        identifier="H-1",
+        surname="Сибиряков",
+        given_name="Иван",
+        sex="m",
+        birth_date="около 1920",
+        relation="lived",
+        industry="coal",
+        profession="шахтёр",
+    )
+    hero.awards.add(HeroAward(kind="hero", date="26.04.1957"))
+    heroes.add_child(instance=hero)
+    for page in (events, conference, session, contests, contest, heroes, hero):
         page.save_revision().publish()
     return {
+        "heroes": heroes,
+        "hero": hero,
         "home": home,
         "events": events,
         "conference": conference,
@@ -149,6 +174,16 @@ def test_plugin_pages_render_on_the_core_layout(client, host_site):
     assert 'aria-label="Main menu"' in html
     assert ">Афиша</a>" in html and ">Конкурсы соседей</a>" in html
     assert client.get(host_site["home"].url).status_code == 200
+
+
+def test_the_heroes_archive_works_in_the_host_site(client, host_site):
+    """Browsing with a search in a word form, a hero's page and the OAI-PMH endpoint at the
+    host's ``oai/``: the archive needs only the core."""
+    get_page(client, host_site["heroes"].url + "?q=шахтёров", "Сибиряков")
+    get_page(client, host_site["hero"].url, "Сибиряков Иван")
+    response = client.get("/oai/", {"verb": "Identify"})
+    assert response.status_code == 200
+    assert b"<repositoryName>" in response.content
 
 
 @pytest.mark.parametrize(
