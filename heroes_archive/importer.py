@@ -25,16 +25,17 @@ created. Columns the file does not have are left as they are. A row with any pro
 identifier the file repeats, is not written; the dry run lists its problems in Russian.
 
 Writing. Rows are written in batches (``BATCH``), each batch one transaction that first locks the
-archive's page (two imports, or an editor adding a hero meanwhile, take turns), each row in its
-own savepoint: a row that fails leaves nothing behind, not even half a page. A new hero is made
-through Wagtail's tree API (``index.add_child``) as a draft, its awards, memorials, sources and
-tags are inserted in one statement each, and it is published by a revision made of it
-(``live_revision``) — Wagtail's own ``publish()`` would save the page a second time and run the
-per-page signals this module batches. An updated hero is saved with the fields that changed
-and gets a revision the same way. Wagtail's search index and reference index are not updated
-page by page while a batch runs (``deferred_indexing``): each batch ends with one bulk update of
-the search index, the reference index of its pages, one bulk insert of the publish log entries
-and ``lemma_index.update`` of its pages.
+archive's page (two imports, or an editor adding a hero meanwhile, take turns). Each row's page
+is made through Wagtail's tree API (``index.add_child``, as a draft) or saved with the fields that
+changed, in its own savepoint: a row that fails there is rolled back and reported, the others go
+on. Then, for the batch's written rows at once (``_finish``): their awards, memorials, sources and
+tags in one INSERT per relation, one revision per page in one INSERT, the pages published by
+those revisions (``live_revision``; a draft hero stays a draft) in two UPDATEs, the publish log,
+the search index in bulk, the reference index of each page and ``lemma_index.update``. Should
+any of that fail, the whole batch is rolled back: no page is ever committed without its children
+and revision. Wagtail's own ``publish()`` is not used: it would save every page a second time
+and run per-page signals; its search-index and reference-index receivers are off while a batch
+runs (``deferred_indexing``) and done once per batch instead.
 
 Why not django-import-export's ``Resource``: see the commit that introduced this module — its
 dry run saves every row inside a transaction it rolls back (20,000 Wagtail pages made to be
@@ -73,6 +74,7 @@ from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kuzbib_site.base import builds, partial_dates
+from kuzbib_site.base.conf import setting as core_setting
 from kuzbib_site.base.queue import enqueue_on_commit
 from kuzbib_site.base.uploads import check_archive, open_guarded_zip, safe_filename
 
@@ -94,6 +96,10 @@ DELIMITERS = (";", ",", "\t")
 #: After so many new heroes the import refreshes PostgreSQL's statistics of the page tree.
 ANALYZE_EVERY = 1000
 ACTIONS = ("create", "update", "skip", "error")
+#: The worksheet XML of one row of two dozen columns is about 3 KB; room for long biographies.
+WORKSHEET_BYTES_PER_ROW = 8 * 1024
+WORKSHEETS = "xl/worksheets/"
+CHUNK = 64 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
@@ -301,10 +307,18 @@ class Spreadsheet:
         self.file_format = HeroImport.Format.XLSX
         # The guard reads every member through its capped streams first: a zip bomb is refused
         # here, before openpyxl inflates anything.
+        limits = _workbook_limits()
         try:
-            check_archive(self.fileobj, self.name)
-            with open_guarded_zip(self.fileobj, self.name) as archive:
-                is_workbook = "xl/workbook.xml" in archive.namelist()
+            check_archive(self.fileobj, self.name, limits)
+            with open_guarded_zip(self.fileobj, self.name, limits) as archive:
+                names = archive.namelist()
+                is_workbook = "xl/workbook.xml" in names
+                # What openpyxl holds in memory (the shared strings…) keeps the core's cap.
+                for member in names:
+                    if member.endswith(".xml") and not member.startswith(WORKSHEETS):
+                        stream = archive.open(member, max_bytes=setting_of_core("MAX_XML_BYTES"))
+                        while stream.read(CHUNK):
+                            pass
         except Exception as error:  # noqa: BLE001 — ValidationError of the guard, with its message
             raise Refused(*getattr(error, "messages", [_damaged(self.name)])) from None
         if not is_workbook:
@@ -388,6 +402,22 @@ class Spreadsheet:
     def close(self):
         if self._workbook is not None:
             self._workbook.close()
+
+
+def setting_of_core(name):
+    return core_setting("ARCHIVE")[name]
+
+
+def _workbook_limits():
+    """The archive guard's limits for a workbook to import. openpyxl reads a worksheet as a
+    stream (read-only), never as a tree, so a worksheet's XML may be as large as the largest
+    spreadsheet accepted needs (``IMPORT_MAX_ROWS`` rows of ``WORKSHEET_BYTES_PER_ROW``), not
+    an office document's; the core's ratio of unpacked to packed size still holds."""
+    xml = max(
+        setting_of_core("MAX_XML_BYTES"), setting("IMPORT_MAX_ROWS") * WORKSHEET_BYTES_PER_ROW
+    )
+    unpacked = max(setting_of_core("MAX_UNPACKED_BYTES"), xml + setting_of_core("MAX_XML_BYTES"))
+    return {"MAX_XML_BYTES": xml, "MAX_UNPACKED_BYTES": unpacked}
 
 
 def _damaged(name):

@@ -106,10 +106,10 @@ def check_upload(uploaded, allowed, max_bytes):
 # --- The archive guard ---------------------------------------------------------------------------
 
 
-def _archive_limits():
+def _archive_limits(limits=None):
     """What the archive guard allows: ``KUZBIB_BASE["ARCHIVE"]`` over the defaults in
-    ``kuzbib_site.base.conf``."""
-    return setting("ARCHIVE")
+    ``kuzbib_site.base.conf``, and over that a caller's own ``limits`` (a few of its keys)."""
+    return {**setting("ARCHIVE"), **(limits or {})}
 
 
 def _refused(name, code):
@@ -133,23 +133,25 @@ def _is_xml(member_name):
     return member_name.lower().endswith((".xml", ".rels"))
 
 
-def check_archive(fileobj, name):
+def check_archive(fileobj, name, limits=None):
     """Read every member of the ZIP archive ``fileobj`` (an Office or OpenDocument file, a
     spreadsheet to import…) through the capped streams of ``open_guarded_zip``, then rewind it;
     raises ValidationError with a message naming ``name``. Call it before any library (python-docx,
     python-pptx, openpyxl, lxml) opens the archive: once it passes, what those libraries inflate is
-    what was counted here."""
-    with open_guarded_zip(fileobj, name) as archive:
+    what was counted here. ``limits`` overrides some of the site's limits for this archive (a
+    worksheet read as a stream may be larger than an XML a parser makes a tree of)."""
+    with open_guarded_zip(fileobj, name, limits) as archive:
         archive.check()
     fileobj.seek(0)
 
 
 @contextlib.contextmanager
-def open_guarded_zip(fileobj, name):
+def open_guarded_zip(fileobj, name, limits=None):
     """A ``GuardedZip`` over ``fileobj``, after the cheap checks (central directory size, member
-    count, compression methods, passwords); rewinds ``fileobj`` when done."""
+    count, compression methods, passwords); rewinds ``fileobj`` when done. ``limits``: as for
+    ``check_archive``."""
     try:
-        archive = GuardedZip(fileobj, name)
+        archive = GuardedZip(fileobj, name, limits)
     except ValidationError:
         fileobj.seek(0)
         raise
@@ -167,10 +169,10 @@ class GuardedZip:
     here (stored and deflate only), never by zipfile, which inflates a bzip2 or LZMA member in one
     unbounded call and a deflate member in one call as large as its compressed data allows."""
 
-    def __init__(self, fileobj, name):
+    def __init__(self, fileobj, name, limits=None):
         self.fileobj = fileobj
         self.name = name
-        self.limits = _archive_limits()
+        self.limits = _archive_limits(limits)
         fileobj.seek(0, os.SEEK_END)
         self.size = fileobj.tell()
         fileobj.seek(0)
