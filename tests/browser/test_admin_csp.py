@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,6 +28,15 @@ from wagtail.snippets.models import get_snippet_models
 from contests import submission
 from contests.models import Entry, EntryFlag, JuryMember
 from events.models import Proposal
+from heroes_archive import importer
+from heroes_archive.models import (
+    HeroImport,
+    HeroIndexPage,
+    Memorial,
+    MemorialKind,
+    Source,
+    SourceKind,
+)
 from tests.factories import (
     LibraryFactory,
     MembershipFeeFactory,
@@ -36,6 +46,8 @@ from tests.factories import (
 from tests.factories.contests import entry_data, uploads
 from tests.factories.events import RegistrationFactory
 from tests.factories.files import pdf
+from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
+from tests.heroes_archive.test_import import hero_row, spreadsheet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,7 +160,16 @@ def signed_in(page, live_server, django_user_model):
 
 @pytest.fixture
 def every_page_type(site_tree, conference_tree, contest):
-    """One live page of every creatable page type, from the team's page-tree fixtures."""
+    """One live page of every creatable page type, from the team's page-tree fixtures and a
+    heroes archive with a twice-hero (awards, a memorial and a source in its inline panels)."""
+    archive = HeroIndexPageFactory(parent=site_tree["home"])
+    hero = HeroPageFactory(
+        parent=archive,
+        awards=[("hero", "26.04.1957", 1), ("hero", "1961", 2), ("order_lenin", "1957")],
+    )
+    hero.memorials.add(Memorial(kind=MemorialKind.PLAQUE, place="Кемерово, ул. Шахтёров, 12"))
+    hero.sources.add(Source(kind=SourceKind.BOOK, title="Герои угля", year=1975))
+    hero.save_revision().publish()
     pages = {}
     for page in Page.objects.exclude(depth=1).specific():
         pages.setdefault(type(page), page)
@@ -250,6 +271,18 @@ def test_every_editor_and_preview_opens_without_csp_violations(
         reverse("jury:edit", args=[member.pk]),
         reverse("wagtailsnippets_contests_entry:inspect", args=[entry.pk]),
     ]
+    # «Импорт героев»: the upload form and a checked import's preview with a row's problems.
+    heroimport = importer.upload(
+        every_page_type[HeroIndexPage],
+        SimpleUploadedFile(
+            "герои.csv",
+            spreadsheet([hero_row("GST-00901"), hero_row("GST-00902", birth_date="31.02.1923")]),
+        ),
+        signed_in,
+    )
+    heroimport.refresh_from_db()
+    assert heroimport.phase == HeroImport.Phase.CHECKED  # the dry run ran (eager Celery)
+    urls += [reverse("heroes_imports"), reverse("heroes_import", args=[heroimport.pk])]
     # The dashboard first: it shows avatars and, by default, asks a third party for releases.
     for url in [reverse("wagtailadmin_home"), *urls]:
         response = page.goto(url)
