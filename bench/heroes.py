@@ -102,32 +102,8 @@ def measure(env, workdir, base_url, bare_p50, load_url):
     )
     if urls.get("error"):
         return report
-    counted = json.loads(
-        run_python(["-m", "bench.queries", urls["index"], urls["hero"]], env, "heroes: queries")
-    )
-    pages = {}
     for name in ("index", "hero"):
-        path = urls[name]
-        load = load_url(path)
-        queries = counted[path]
-        failures = load["failures"] + load["warmup_failures"]
-        failures += 0 if 200 <= queries["status"] < 300 else 1
-        problems = []
-        if queries["queries"] > QUERY_BUDGET:
-            problems.append(f"{queries['queries']} SQL queries, more than {QUERY_BUDGET}")
-        pages[name] = {
-            "path": path,
-            "p50_ms": load["p50_ms"],
-            "p95_ms": load["p95_ms"],
-            "rps": load["rps"],
-            "p50_ratio": _ratio(load["p50_ms"], bare_p50),
-            "sql_queries": queries["queries"],
-            "sql_queries_cold": queries["cold_queries"],
-            "problems": problems,
-            "failures": failures + (1 if problems else 0),
-        }
-        report["failures"] += pages[name]["failures"]
-    report["pages"] = pages
+        _step(report, name, lambda name=name: page(env, urls[name], bare_p50, load_url))
 
     harvest = _step(
         report,
@@ -143,13 +119,40 @@ def measure(env, workdir, base_url, bare_p50, load_url):
     if harvest.get("middle"):
         # A response from the middle of the harvest reads as much as the first: the token's
         # keyset cursor, not an OFFSET that grows with the harvest.
-        oai = [urls["oai_first"], harvest["middle"]]
-        counted = json.loads(run_python(["-m", "bench.queries", *oai], env, "heroes: OAI queries"))
-        report["oai_queries"] = {
-            "first": counted[oai[0]]["queries"],
-            "middle": counted[oai[1]]["queries"],
-        }
+        _step(report, "oai_queries", lambda: oai_queries(env, urls["oai_first"], harvest["middle"]))
     return report
+
+
+def page(env, path, bare_p50, load_url):
+    """One page's SQL queries (``bench.queries``, warm) and load (``bench.load``)."""
+    queries = json.loads(run_python(["-m", "bench.queries", path], env, f"queries {path}"))[path]
+    load = load_url(path)
+    failures = load["failures"] + load["warmup_failures"]
+    failures += 0 if 200 <= queries["status"] < 300 else 1
+    problems = []
+    if queries["queries"] > QUERY_BUDGET:
+        problems.append(f"{queries['queries']} SQL queries, more than {QUERY_BUDGET}")
+    return {
+        "path": path,
+        "p50_ms": load["p50_ms"],
+        "p95_ms": load["p95_ms"],
+        "rps": load["rps"],
+        "p50_ratio": _ratio(load["p50_ms"], bare_p50),
+        "sql_queries": queries["queries"],
+        "sql_queries_cold": queries["cold_queries"],
+        "problems": problems,
+        "failures": failures + (1 if problems else 0),
+    }
+
+
+def oai_queries(env, first, middle):
+    counted = json.loads(run_python(["-m", "bench.queries", first, middle], env, "OAI queries"))
+    failures = sum(1 for path in (first, middle) if counted[path]["status"] != 200)
+    return {
+        "first": counted[first]["queries"],
+        "middle": counted[middle]["queries"],
+        "failures": failures,
+    }
 
 
 def fmt(value, spec):
@@ -173,7 +176,7 @@ def section(report):
         f"{fmt(imported.get('worker_peak_mib'), '.0f')} MiB)"
     )
     for name, label in (("index", "index: 2 facets + search"), ("hero", "hero page")):
-        row = report.get("pages", {}).get(name, {})
+        row = report.get(name, {})
         lines.append(
             f"  {label:<32} p50 {fmt(row.get('p50_ms'), '8.2f')} ms  "
             f"{fmt(row.get('p50_ratio'), '7.2f')}x bare  SQL {row.get('sql_queries', '—')} "
@@ -188,13 +191,10 @@ def section(report):
         f"{fmt(harvest.get('p50_ms'), '.1f')} ms = {fmt(harvest.get('p50_ratio'), '.2f')}x bare; "
         f"SQL {oai.get('first', '—')} first / {oai.get('middle', '—')} middle response"
     )
-    for name in ("prepare", "import", "urls", "harvest"):
+    for name in ("prepare", "import", "urls", "index", "hero", "harvest", "oai_queries"):
         row = report.get(name, {})
         for problem in row.get("problems", []):
             lines.append(f"  problem ({name}): {problem}")
         if row.get("error"):
             lines.append(f"  {name} failed: {row['error'][:300]}")
-    for name, row in report.get("pages", {}).items():
-        for problem in row.get("problems", []):
-            lines.append(f"  problem ({name}): {problem}")
     return "\n".join(lines)
