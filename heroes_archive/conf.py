@@ -15,7 +15,9 @@ DEFAULTS = {
     "TITLE_LAST_YEAR": 1991,
     # An import refuses a spreadsheet with more rows than this, and a file larger than this.
     "IMPORT_MAX_ROWS": 50_000,
-    "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    # 64 MB holds 20,000 rows with biographies and sources (about 2.7 KB a row); the file is
+    # read whole (CSV) or streamed (XLSX) by a worker.
+    "IMPORT_MAX_BYTES": 64 * 1024 * 1024,
     # Several values in one cell (name variants, awards, tags, sources) are separated by this.
     "IMPORT_SEPARATOR": ";",
     # OAI-PMH: records per ListRecords/ListIdentifiers response, and how long a resumption token

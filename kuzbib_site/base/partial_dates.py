@@ -54,7 +54,10 @@ for _number, _forms in enumerate(
     for _form in _forms:
         _MONTH_WORDS[_form] = _number
 
-_APPROXIMATE = re.compile(r"^(?:около|ок\.?|примерно|circa|ca\.?|c\.|~)\s*", re.IGNORECASE)
+# «ок.» or «ок» as a word of its own: «октябрь 1972» is a month, not «около тябрь».
+_APPROXIMATE = re.compile(
+    r"^(?:около|ок\.|ок(?=\s)|примерно|circa|ca\.|ca(?=\s)|c\.|~)\s*", re.IGNORECASE
+)
 _YEAR_SUFFIX = re.compile(r"\s*(?:гг?\.?|годы|год|года)\s*$", re.IGNORECASE)
 _DASHES = re.compile(r"\s*[-‐‑‒–—]\s*")
 _DAY_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
