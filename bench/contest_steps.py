@@ -9,8 +9,6 @@ import argparse
 import collections
 import contextlib
 import datetime
-import json
-import os
 import statistics
 import sys
 import time
@@ -33,7 +31,7 @@ from bench.contests import (
     SUBMIT_WARMUP,
     WORKER_START_TIMEOUT,
 )
-from bench.services import BenchError
+from bench.services import BenchError, step_main
 from tests import processes
 
 
@@ -476,19 +474,7 @@ def parse(argv):
 
 
 def main(argv=None):
-    import django
-
-    args = parse(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    django.setup()
-    try:
-        result = COMMANDS[args.command](args)
-    except BenchError as error:
-        print(f"bench.contest_steps {args.command}: {error}", file=sys.stderr)
-        return 2
-    json.dump(result, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
+    return step_main("contest_steps", parse, COMMANDS, argv)
 
 
 if __name__ == "__main__":

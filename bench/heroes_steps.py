@@ -5,8 +5,6 @@ JSON object. What each measures and checks, and the sizes, are told in ``bench.h
 
 import argparse
 import csv
-import json
-import os
 import random
 import statistics
 import sys
@@ -18,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree
 
 from bench.heroes import HARVEST_TIMEOUT, IMPORT_TIMEOUT, SEED, TARGET_IMPORT_S
-from bench.services import PROXY_HEADERS, BenchError
+from bench.services import PROXY_HEADERS, BenchError, step_main
 from tests import processes
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -384,19 +382,7 @@ def parse(argv):
 
 
 def main(argv=None):
-    import django
-
-    args = parse(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    django.setup()
-    try:
-        result = COMMANDS[args.command](args)
-    except BenchError as error:
-        print(f"bench.heroes_steps {args.command}: {error}", file=sys.stderr)
-        return 2
-    json.dump(result, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
+    return step_main("heroes_steps", parse, COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ environment; each prints one JSON object. What each measures, and the sizes, are
 ``bench.jury``."""
 
 import argparse
-import json
-import os
 import random
 import re
 import statistics
@@ -15,7 +13,7 @@ from urllib.parse import urlsplit
 
 from bench.jury import CONTEST_SLUG, CRITERIA, ENTRIES, JURORS, NOMINATIONS, SEED
 from bench.participants import quantiles
-from bench.services import PROXY_HEADERS, BenchError
+from bench.services import PROXY_HEADERS, step_main
 
 
 def bench_contest():
@@ -397,18 +395,7 @@ COMMANDS = {
 
 
 def main(argv=None):
-    args = parse(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    import django
-
-    django.setup()
-    try:
-        result = COMMANDS[args.command](args)
-    except BenchError as error:
-        print(f"bench.jury_steps: {error}", file=sys.stderr)
-        return 2
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
+    return step_main("jury_steps", parse, COMMANDS, argv)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ failure half-way still stops gunicorn, the workers and Redis and drops the bench
 Redis and the workers are started by the tests' launcher (``tests.processes``).
 """
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +36,24 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 class BenchError(Exception):
     """A run cannot go on; the message says why and what to do."""
+
+
+def step_main(name, parse, commands, argv=None):
+    """The ``main`` of a bench steps module run as ``python -m bench.<name>``: parse ``argv``,
+    set Django up with the bench's settings, run the command and print its result as JSON on
+    stdout (exit 0), or the ``BenchError`` on stderr (exit 2)."""
+    import django  # noqa: PLC0415 — after DJANGO_SETTINGS_MODULE is set
+
+    args = parse(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    try:
+        result = commands[args.command](args)
+    except BenchError as error:
+        print(f"bench.{name} {args.command}: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
 
 
 def log(message):
