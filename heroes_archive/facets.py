@@ -61,15 +61,16 @@ class Facet:
     values: list
 
 
-def count(index_page, filters):
+def count(index_page, filters, found=None):
     """The counts of every facet of the heroes ``filters`` select, in one query: a UNION ALL of
     one GROUP BY per facet, each over the heroes selected by every filter but the facet's own
     (so that a page of the archive costs one round trip for its facets, however many there
-    are). Rows are (facet, value as text, label, heroes)."""
+    are). Rows are (facet, value as text, label, heroes). ``found``: the search already
+    resolved (``browse.searched``), so that no GROUP BY repeats the lemma match."""
 
     def grouped(facet, column, *, without=None, label=None):
         return (
-            narrowed(index_page, filters, without=without or {facet})
+            narrowed(index_page, filters, without=without or {facet}, found=found)
             .order_by()
             .annotate(
                 facet=Value(facet),
@@ -81,7 +82,7 @@ def count(index_page, filters):
             .values_list("facet", "value", "label", "heroes")
         )
 
-    tagged = narrowed(index_page, filters, without={"tag"}).order_by().values("pk")
+    tagged = narrowed(index_page, filters, without={"tag"}, found=found).order_by().values("pk")
     tags = (
         HeroTag.objects.filter(content_object_id__in=tagged)
         .order_by()
