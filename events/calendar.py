@@ -5,8 +5,6 @@ block, UIDs are stable (page id and entry key), and DTSTAMP is the page's last p
 that the same page always gives the same file.
 """
 
-import json
-
 import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,10 +148,3 @@ def event_jsonld(page, request=None, sub_events=(), performers=()):
             for sub in sub_events
         ]
     return data
-
-
-def jsonld_script(data):
-    """The JSON for a <script type="application/ld+json"> element: '<', '>' and '&' escaped so
-    that no text in it can close the element."""
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,12 +1,9 @@
 """schema.org ``Person`` JSON-LD of a hero, for search engines and aggregators that read a page's
-structured data (``person``), and its safe embedding in a ``<script type="application/ld+json">``
-element (``script_json``).
+structured data (``person``); the core's ``jsonld_script`` embeds it in the page.
 
 Dates go out in ISO 8601 only when they are a day, a month or a year that the sources state;
 «около 1920», a range or a decade is left out rather than given a precision it does not have.
 """
-
-import json
 
 from django.utils.translation import gettext as _
 
@@ -17,17 +14,6 @@ from .models import AwardKind, Sex
 # The region's name as a postal address gives it, in Russian whatever the reader's language.
 REGION = "Кемеровская область"
 SCHEMA_GENDER = {Sex.MALE: "https://schema.org/Male", Sex.FEMALE: "https://schema.org/Female"}
-
-# What could end the <script> element or start markup inside it, written as JSON escapes (the
-# same characters Django's json_script escapes); JSON readers decode them back.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def script_json(data):
-    """``data`` as JSON text safe inside a ``<script>`` element: no text in it can close the
-    element («</script>») or open a comment, and it stays valid JSON. Mark it safe in the
-    template only through this function."""
-    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
 def exact_iso(value):

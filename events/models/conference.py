@@ -19,9 +19,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from kuzbib_site.base.blocks import BaseStreamBlock
+from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.routes import GET, page_route
 
-from ..calendar import event_jsonld, jsonld_script, kind_labels
+from ..calendar import event_jsonld, kind_labels
 from ..panels import ProceedingsPanel
 from .base import EVENT_TIMEZONE, RICH, CalendarEntry, EventMixin
 from .resolutions import ResolutionPage

@@ -12,9 +12,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.models import Person
 
-from ..calendar import event_jsonld, jsonld_script
+from ..calendar import event_jsonld
 from .base import RICH, EventMixin
 
 

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from kuzbib_site.base import partial_dates
+from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.models import Municipality
 
 from ..citation import cite_record, gost_source
-from ..jsonld import person, script_json, title_ordinal
+from ..jsonld import person, title_ordinal
 from ..models import AwardKind
 
 register = template.Library()
@@ -256,7 +257,7 @@ def load_record(page, request=None, *, accessed=None):
     if record.portrait is not None:
         # Absolute on the page's own site root, as the page's URL is (not the request's host).
         portrait_url = urljoin(record.url, record.portrait.get_rendition(PORTRAIT).url)
-    record.jsonld = script_json(
+    record.jsonld = jsonld_script(
         person(
             page,
             request,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from heroes_archive.citation import cite_record, gost_source
-from heroes_archive.jsonld import person, script_json
+from heroes_archive.jsonld import person
 from heroes_archive.models import (
     AwardKind,
     HeroAward,
@@ -33,6 +33,7 @@ from heroes_archive.models import (
     Source,
     SourceKind,
 )
+from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.home.models import HomePage, StandardPage
 from tests.factories import MunicipalityFactory
 from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
@@ -406,7 +407,7 @@ def test_person_reads_what_it_is_not_given_and_script_json_cannot_close_the_elem
     assert len(data["award"]) == 4 and len(data["subjectOf"]) == 2
     assert "image" not in data  # the portrait's rendition is the page's to give
     hostile = {"name": "</script><!-- <script>alert(1)</script> & ©"}
-    text = script_json(hostile)
+    text = jsonld_script(hostile)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == hostile
 
