@@ -28,6 +28,7 @@ from kuzbib_site.base.blocks import BaseStreamBlock, stream_text
 from kuzbib_site.base.routes import GET, page_route
 
 from ..conf import setting
+from ..renditions import PORTRAIT, rendition_of
 from .vocabularies import AwardKind, Industry, Relation, Sex
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -78,8 +79,6 @@ class HeroIndexPage(RoutablePageMixin, Page):
         its parent as Wagtail does. The archive's own routes («Памятные даты», exports) come
         first, as with ``RoutablePageMixin``; anything else — a slug of no hero, a deeper path
         — goes to Wagtail's routing unchanged. A hero that is not live is a 404, as in Wagtail."""
-        from ..templatetags import heroes_tags  # noqa: PLC0415 — it imports the models
-
         slug = path_components[0] if len(path_components) == 1 else None
         if slug is not None and self.live:
             try:
@@ -92,9 +91,7 @@ class HeroIndexPage(RoutablePageMixin, Page):
             hero = (
                 HeroPage.objects.child_of(self)
                 .filter(slug=slug)
-                .annotate(
-                    portrait_rendition=heroes_tags.rendition_of("portrait", heroes_tags.PORTRAIT)
-                )
+                .annotate(portrait_rendition=rendition_of("portrait", PORTRAIT))
                 .select_related(
                     "municipality",
                     "birth_municipality",

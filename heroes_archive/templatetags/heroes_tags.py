@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urljoin
 
 from django import template
 from django.core.exceptions import ValidationError
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -36,12 +36,10 @@ from kuzbib_site.base.models import Municipality
 from ..citation import cite_record, gost_source
 from ..jsonld import person, title_ordinal
 from ..models import AwardKind
+from ..renditions import PICTURE, PORTRAIT, rendition_of
 
 register = template.Library()
 
-#: The renditions the page shows: the portrait beside the facts, pictures in the gallery.
-PORTRAIT = "max-400x520"
-PICTURE = "max-800x600"
 
 _CACHE = "_hero_record"
 
@@ -141,19 +139,6 @@ def _index_of(page):
         return page.get_parent()
     except Exception:  # noqa: BLE001 — a preview of a page not yet in the tree has no parent
         return None
-
-
-def rendition_of(image_field, spec):
-    """A join of the image in ``image_field`` with its rendition of ``spec``, to name in
-    ``select_related`` after ``annotate(<name>=rendition_of(…))``: the rendition comes with the
-    row that names the image, and the attribute is missing while it has not been made yet.
-    Renditions of ``max-`` specs do not vary with the image's focal point (Wagtail keys them
-    ''), so the join matches one row at most."""
-    renditions = f"{image_field}__renditions"
-    return FilteredRelation(
-        renditions,
-        condition=Q(**{f"{renditions}__filter_spec": spec, f"{renditions}__focal_point_key": ""}),
-    )
 
 
 def _loaded(instance, name):
