@@ -33,8 +33,9 @@ from celery.signals import worker_init
 from django.core.files import File
 from django.utils.translation import gettext as _
 from lxml import etree
-from PIL import Image, ImageOps, IptcImagePlugin
+from PIL import ImageOps, IptcImagePlugin
 
+from kuzbib_site.base.images import open_checked
 from kuzbib_site.base.uploads import open_guarded_zip, spooled
 
 from .conf import setting
@@ -875,20 +876,9 @@ def _exif_text(label, value):
     return value.decode("utf-8", "replace").rstrip("\x00")
 
 
-def _opened_image(handle):
-    """The image opened, once its header says it has no more pixels than IMAGE_MAX_PIXELS
-    (decoding more is a decompression bomb); ValueError otherwise."""
-    image = Image.open(handle)
-    width, height = image.size
-    if width * height > setting("IMAGE_MAX_PIXELS"):
-        image.close()
-        raise ValueError("too many pixels")
-    return image
-
-
 def _image_metadata(handle, name, deadline):
     fields = []
-    with _opened_image(handle) as image:
+    with open_checked(handle, setting("IMAGE_MAX_PIXELS"), name) as image:
         exif = image.getexif()
         for tag, label in EXIF_TAGS.items():
             if exif.get(tag):
@@ -917,7 +907,7 @@ def _image_copy(kind):
     def copy(handle, name, deadline):
         """The pixels only (turned as EXIF says they are shown), re-encoded: no EXIF, XMP,
         IPTC, comments or text chunks; the colour profile and transparency kept."""
-        with _opened_image(handle) as image:
+        with open_checked(handle, setting("IMAGE_MAX_PIXELS"), name) as image:
             image.load()
             check_deadline(deadline)
             options = {

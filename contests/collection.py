@@ -37,11 +37,10 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from kuzbib_site.base import builds
+from kuzbib_site.base import builds, images
 from kuzbib_site.base.pdf import pdf_url_fetcher
 from kuzbib_site.base.uploads import address_space_limit, spooled
 
@@ -186,28 +185,23 @@ def pdf_part(name, data, pages_left):
 
 
 def image_part(name, data, memory=None):
-    """The picture scaled down and re-encoded as a data: URL; refused before decoding when it
-    has more pixels than processing allows, or when decoding it would take more than the
-    ``memory`` budget (a byte per band per pixel, after a JPEG's draft shrink): the address
-    space limit around it is only the backstop, since a process that freed memory before may
-    decode into it without growing."""
-    with Image.open(io.BytesIO(data)) as image:
-        if image.width * image.height > setting("IMAGE_MAX_PIXELS"):
-            return not_included(name)
-        side = setting("COLLECTION_IMAGE_MAX_SIDE")
-        image.draft("RGB", (side, side))
-        if memory and image.width * image.height * len(image.getbands()) > memory:
-            return not_included(name)
-        picture = ImageOps.exif_transpose(image)
-        picture.thumbnail((side, side))
-        if picture.mode in ("RGBA", "LA", "P"):
-            picture = picture.convert("RGBA")
-            white = Image.new("RGB", picture.size, "white")
-            white.paste(picture, mask=picture.getchannel("A"))
-            picture = white
-        out = io.BytesIO()
-        picture.convert("RGB").save(out, format="JPEG", quality=85)
-    encoded = base64.b64encode(out.getvalue()).decode("ascii")
+    """The picture scaled down and re-encoded as a data: URL (the core's guarded thumbnail);
+    refused before decoding when it has more pixels than processing allows, or when decoding it
+    would take more than the ``memory`` budget (a byte per band per pixel, after a JPEG's draft
+    shrink): the address space limit around it is only the backstop, since a process that freed
+    memory before may decode into it without growing."""
+    try:
+        picture = images.thumbnail(
+            data,
+            side=setting("COLLECTION_IMAGE_MAX_SIDE"),
+            max_pixels=setting("IMAGE_MAX_PIXELS"),
+            name=name,
+            quality=85,
+            memory=memory,
+        )
+    except images.ImageRefused:
+        return not_included(name)
+    encoded = base64.b64encode(picture.data).decode("ascii")
     return Part(name=name, image=f"data:image/jpeg;base64,{encoded}")
 
 
