@@ -20,6 +20,13 @@ DEFAULTS = {
     # wait before the sweeper sends it again (seconds).
     "PHOTO_MAX_ATTEMPTS": 3,
     "SWEEP_AFTER_SECONDS": 600,
+    # One photo's processing in a worker: its time limits (seconds; the soft one refuses the
+    # photo, the hard one kills the run) and the memory it may take beyond what the worker had
+    # (the address-space ceiling; decoding itself is budgeted at a third of it, leaving room
+    # for the upright and scaled copies).
+    "PHOTO_SOFT_TIME_LIMIT": 60,
+    "PHOTO_TIME_LIMIT": 90,
+    "PHOTO_MEMORY_MB": 768,
     # Rejected applications are anonymised (names, contacts, the family's members, photos)
     # this many days after the decision; accepted ones once their dynasty is published and
     # this many days have passed (the family's data then lives on the page, with consent).

@@ -103,7 +103,9 @@ def _damaged(name):
     )
 
 
-def _too_much_memory(name):
+def too_much_memory(name=""):
+    """The refusal of a picture that needs more memory to read than is allowed (for a caller
+    whose MemoryError came from past its address-space ceiling)."""
     return ImageRefused(
         _named(
             name,
@@ -158,7 +160,7 @@ def open_checked(handle, max_pixels, name=""):
     except Image.UnidentifiedImageError as error:
         raise _not_an_image(name) from error
     except MemoryError as error:
-        raise _too_much_memory(name) from error
+        raise too_much_memory(name) from error
     except Exception as error:  # any failure to parse an untrusted header is the file's problem
         raise _damaged(name) from error
     width, height = image.size
@@ -178,14 +180,14 @@ def _decoded(handle, *, max_pixels, max_side, name, memory, keep_transparency):
         # a 48-megapixel photo never takes its full size in memory.
         image.draft("RGB", (max_side, max_side))
         if memory and image.width * image.height * len(image.getbands()) > memory:
-            raise _too_much_memory(name)
+            raise too_much_memory(name)
         try:
             image.load()
             picture = _plain_mode(ImageOps.exif_transpose(image), keep_transparency)
             picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
             return _in_srgb(picture, image.info.get("icc_profile"))
         except MemoryError as error:
-            raise _too_much_memory(name) from error
+            raise too_much_memory(name) from error
         except Exception as error:  # a truncated or corrupt stream fails while decoding
             raise _damaged(name) from error
 

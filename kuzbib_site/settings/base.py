@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     # Background builds of every app (kuzbib_site/base/builds.py): lost, dead, too old, expired.
     "kuzbib.base.sweep_builds": {"task": "kuzbib.base.sweep_builds", "schedule": 120.0},
     "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
+    "kuzbib.dynasties.sweep_photos": {"task": "kuzbib.dynasties.sweep_photos", "schedule": 120.0},
     # Anonymises personal data past its retention period, once a day.
     "kuzbib.base.retention": {"task": "kuzbib.base.retention", "schedule": 24 * 3600.0},
 }
