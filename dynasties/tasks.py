@@ -1,6 +1,8 @@
 """Celery tasks of the dynasties app: thin wrappers that take ids, re-fetch what they need and
-call plain modules (``photos``). Each returns quietly when its record is gone, and each may run
-twice without doing the work twice."""
+call plain modules (``photos``, ``emails``). Each returns quietly when its record is gone, and
+each may run twice without doing the work twice."""
+
+from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,11 +12,31 @@ from django.utils import timezone
 from kuzbib_site.base.queue import enqueue
 from kuzbib_site.base.uploads import address_space_limit
 
-from . import photos
+from . import emails, photos
 from .conf import setting
+from .models import stale_figures
+
+# What ``DynastyPage.refresh_figures`` writes.
+FIGURE_COLUMNS = (
+    "member_count",
+    "generation_count",
+    "service_years",
+    "first_service_year",
+    "figures_year",
+)
 
 # Worth another try later: a database restart, a network disk away for a moment.
 TRANSIENT = (OperationalError, InterfaceError, OSError)
+# The contact person's e-mails: retried while the mail server is away; each claims its message
+# first, so a retry or a second delivery sends it once.
+MAIL = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (SMTPException, ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 def memory_ceiling(task):
@@ -56,3 +78,34 @@ def sweep_photos():
     photos.give_up_exhausted(now)
     for photo_id in photos.stuck(now):
         enqueue(process_photo, photo_id=photo_id)
+
+
+@shared_task(name="kuzbib.dynasties.send_receipt", **MAIL)
+def send_receipt(*, application_id):
+    """Sent on commit when a family applies, and by the sweeper."""
+    emails.send_receipt(application_id)
+
+
+@shared_task(name="kuzbib.dynasties.send_status", **MAIL)
+def send_status(*, application_id):
+    """Sent on commit after each decision (``domain.application``), and by the sweeper."""
+    emails.send_status(application_id)
+
+
+@shared_task(name="kuzbib.dynasties.sweep_mail", ignore_result=True)
+def sweep_mail():
+    """Run by beat: send again the e-mails a broker outage or a dead worker left unsent."""
+    now = timezone.now()
+    for application_id in emails.unsent_receipts(now):
+        enqueue(send_receipt, application_id=application_id)
+    for application_id in emails.unsent_statuses(now):
+        enqueue(send_status, application_id=application_id)
+
+
+@shared_task(name="kuzbib.dynasties.refresh_figures", ignore_result=True)
+def refresh_figures():
+    """Run by beat once a day: the figures of dynasties whose work goes on grow with the year
+    (only the figure columns are written: no revision, no other field)."""
+    for page in stale_figures().prefetch_related("members", "links", "periods__library"):
+        page.refresh_figures()
+        page.save(clean=False, update_fields=list(FIGURE_COLUMNS))

@@ -173,6 +173,12 @@ CELERY_BEAT_SCHEDULE = {
     # Background builds of every app (kuzbib_site/base/builds.py): lost, dead, too old, expired.
     "kuzbib.base.sweep_builds": {"task": "kuzbib.base.sweep_builds", "schedule": 120.0},
     "kuzbib.contests.sweep": {"task": "kuzbib.contests.sweep", "schedule": 120.0},
+    "kuzbib.dynasties.sweep_mail": {"task": "kuzbib.dynasties.sweep_mail", "schedule": 120.0},
+    # A dynasty whose members still work gains a year of service each January.
+    "kuzbib.dynasties.refresh_figures": {
+        "task": "kuzbib.dynasties.refresh_figures",
+        "schedule": 24 * 3600.0,
+    },
     "kuzbib.dynasties.sweep_photos": {"task": "kuzbib.dynasties.sweep_photos", "schedule": 120.0},
     # Anonymises personal data past its retention period, once a day.
     "kuzbib.base.retention": {"task": "kuzbib.base.retention", "schedule": 24 * 3600.0},
@@ -374,6 +380,7 @@ KUZBIB_BASE = {
             "registration": _throttle_limits("registration", ip=30, email=5),
             "proposal": _throttle_limits("proposal", ip=10, email=5),
             "entry": _throttle_limits("entry", ip=10, email=5),
+            "dynasty_application": _throttle_limits("dynasty_application", ip=10, email=5),
             "password_reset": _throttle_limits("password_reset", ip=10, email=3),
         },
     },

@@ -12,15 +12,9 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 
+from dynasties.domain.application import rows_of
 from dynasties.family import Family, Link, Period, Person
-from dynasties.models import (
-    Application,
-    DynastyPage,
-    FestivalPage,
-    Kinship,
-    Member,
-    WorkPeriod,
-)
+from dynasties.models import Application, DynastyPage, FestivalPage
 from tests.factories.base import MunicipalityFactory
 
 
@@ -50,48 +44,6 @@ def three_generations():
             Period(4, 2005, None, "Городская библиотека", position="библиограф"),
         ),
     )
-
-
-def rows_of(family):
-    """The inline records of a dynasty page for ``family``."""
-    members = [
-        Member(
-            number=p.number,
-            last_name=p.last_name,
-            first_name=p.first_name,
-            patronymic=p.patronymic,
-            maiden_name=p.maiden_name,
-            sex=p.sex,
-            birth_date=p.birth,
-            death_date=p.death,
-            sort_order=i,
-        )
-        for i, p in enumerate(family.people)
-    ]
-    links = [
-        Kinship(
-            kind=link.kind,
-            person=link.person,
-            relative=link.relative,
-            start_year=link.start,
-            end_year=link.end,
-            sort_order=i,
-        )
-        for i, link in enumerate(family.links)
-    ]
-    periods = [
-        WorkPeriod(
-            member=period.member,
-            library_id=period.library_id,
-            library_name="" if period.library_id else period.library,
-            position=period.position,
-            start_year=period.start,
-            end_year=period.end,
-            sort_order=i,
-        )
-        for i, period in enumerate(family.periods)
-    ]
-    return members, links, periods
 
 
 class FestivalPageFactory(wagtail_factories.PageFactory):
