@@ -7,7 +7,8 @@ STATIC_ROOT; then SQL queries per URL (``bench.queries``), gunicorn with product
 plus the bare view (``bench.settings``), a fixed number of requests per URL (``bench.load``)
 and the workers' peak memory; then contest entries (``bench.contests``): the entry form's POST
 on the same gunicorn, the processing pipeline's throughput with one Celery worker and a worker's
-peak memory on a large PDF; the jury (``bench.jury``); last, the heroes archive
+peak memory on a large PDF; the jury (``bench.jury``); the festival of library dynasties
+(``bench.dynasties``): a dynasty of 40 members and the festival's listing; last, the heroes archive
 (``bench.heroes``): 20,000 heroes imported on one worker, the index and a hero's page with them,
 a full OAI-PMH harvest. Prints a table and the contest figures, writes
 ``bench/results/latest.json`` and exits 1 if any request or check failed. See the package
@@ -29,7 +30,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import contests, heroes, jury
+from bench import contests, dynasties, heroes, jury
 from bench.services import (
     ROOT,
     BenchError,
@@ -218,6 +219,11 @@ def benchmark():
         )
         if jury_report["failures"] and tail(gunicorn_log):
             print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
+        dynasties_report = dynasties.measure(
+            env, bare_p50=rows[0]["p50_ms"], load_url=lambda url: load_url(base_url, url, env)
+        )
+        if dynasties_report["failures"] and tail(gunicorn_log):
+            print(f"gunicorn log (tail):\n{tail(gunicorn_log)}", file=sys.stderr)
         # Last: its 20,000 heroes would change every figure measured after them.
         heroes_report = heroes.measure(
             env,
@@ -258,10 +264,12 @@ def benchmark():
         "memory": summary,
         "contests": contest_report,
         "jury": jury_report,
+        "dynasties": dynasties_report,
         "heroes": heroes_report,
         "failures": sum(row["failures"] for row in rows)
         + contest_report["failures"]
         + jury_report["failures"]
+        + dynasties_report["failures"]
         + heroes_report["failures"],
     }
     return report
@@ -291,6 +299,7 @@ def main():
         print("note: locust's process went above 90% CPU; throughput may be client-bound")
     print(contests.section(report["contests"]))
     print(jury.section(report["jury"]))
+    print(dynasties.section(report["dynasties"]))
     print(heroes.section(report["heroes"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -302,6 +311,8 @@ def main():
         failed = contests.failing(report["contests"])
         if report["jury"]["failures"]:
             failed.append("jury")
+        if report["dynasties"]["failures"]:
+            failed.append("dynasties")
         if report["heroes"]["failures"]:
             failed.append("heroes")
         if failed:

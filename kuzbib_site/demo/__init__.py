@@ -1,9 +1,10 @@
 """The demo site: our home page and directory, «КНИГИНЯ-2009» with thirty processed entries,
 judged by a jury of five with its results, diplomas and winners' collection published, and
 the VIII session with its sections, programme and resolution, the heroes archive its
-recommendation 3.3 asks for (fictional heroes, marked as such), plus a conference and a contest
-open today so that a visitor can try the public forms, and a contest being judged today so
-that they can try the jury room. ``manage.py load_demo`` runs ``load``.
+recommendation 3.3 asks for (fictional heroes, marked as such), the festival of library
+dynasties of its recommendation 4 (fictional families; applications open), plus a conference
+and a contest open today so that a visitor can try the public forms, and a contest being judged
+today so that they can try the jury room. ``manage.py load_demo`` runs ``load``.
 
 The demo is our site's, not the domain apps': a site that installs ``events`` and ``contests``
 gets none of it. Its content is in ``data/*.toml``; ``documents`` writes the entries' files
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from kuzbib_site.base import lemma_index
 
-from . import contests, events, heroes, jury, site
+from . import contests, dynasties, events, heroes, jury, site
 
 
 @transaction.atomic
@@ -44,6 +45,13 @@ def load(stdout=None, manager=None, jury_password=""):
     heroes.load(home)
     if stdout is not None:
         stdout.write(f"Heroes archive: {heroes.COUNT} fictional demo heroes.")
+    # After the resolution too: its recommendation 4 links to the festivals.
+    dynasties.load(home)
+    if stdout is not None:
+        stdout.write(
+            f"Dynasties: the festival with {len(dynasties.DATA['dynasty'])} fictional demo "
+            "dynasties, applications open; the 2009 festival's awards."
+        )
     # The lemmatised search index of every demo page, whatever path saved it.
     indexed = lemma_index.rebuild()
     if stdout is not None:
