@@ -50,6 +50,7 @@ DEFAULTS = {
             "registration": {"ip": 30, "email": 5},
             "proposal": {"ip": 10, "email": 5},
             "entry": {"ip": 10, "email": 5},
+            "dynasty_application": {"ip": 10, "email": 5},
             "password_reset": {"ip": 10, "email": 3},
         },
     },

@@ -1,0 +1,175 @@
+"""Bad input to the application form: each refused with a clear message and nothing saved
+(no application, no photo half-stored)."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from dynasties.models import Application, ApplicationPhoto
+from tests.dynasties.application_data import MEMBERS, application_data
+from tests.factories import MunicipalityFactory
+from tests.factories import files as sample
+from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+
+
+@pytest.fixture
+def festival(home_page):
+    return FestivalPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def municipality():
+    return MunicipalityFactory(name="Кемерово")
+
+
+def refused(client, festival, data):
+    """POST ``data``; the form is shown again with errors and nothing is saved."""
+    response = client.post(festival.url + "zayavka/", data)
+    assert response.status_code == 200
+    assert Application.objects.count() == 0
+    assert ApplicationPhoto.objects.count() == 0
+    return response.content.decode()
+
+
+def member(row, **changes):
+    return {**MEMBERS[row], **changes}
+
+
+def test_a_kinship_cycle_is_refused(client, festival, municipality):
+    members = [member(0, parent1="4"), *MEMBERS[1:]]
+    text = refused(client, festival, application_data(municipality, members=members))
+    assert "would be their own ancestor" in text
+    assert "Иванова Мария Петровна (No. 1)" in text or "(№ 1)" in text
+
+
+def test_dates_in_the_future_are_refused(client, festival, municipality):
+    future = str(timezone.localdate().year + 2)
+    members = [*MEMBERS[:3], member(3, birth=future)]
+    text = refused(client, festival, application_data(municipality, members=members))
+    assert "is in the future" in text
+
+
+def test_an_end_before_the_start_is_refused(client, festival, municipality):
+    data = application_data(municipality, **{"period-0-end": "1940"})
+    text = refused(client, festival, data)
+    assert "ends in 1940, before it begins in 1950" in text
+
+
+def test_a_date_that_is_no_date_is_refused_at_its_field(client, festival, municipality):
+    members = [member(0, birth="31.02.1925"), *MEMBERS[1:]]
+    text = refused(client, festival, application_data(municipality, members=members))
+    assert "1925 has no day 31" in text or "нет 31" in text
+    assert 'href="#id_member-0-birth"' in text
+
+
+def test_two_hundred_member_rows_are_refused(client, festival, municipality, settings):
+    # The site must let a family's largest application through (MAX_MEMBERS rows and
+    # MAX_PERIODS periods come to about 2,000 fields): 200 rows then reach the form.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
+    members = [{"last_name": f"Член{n}", "first_name": "Имя"} for n in range(200)]
+    text = refused(client, festival, application_data(municipality, members=members))
+    assert "at most 60 family members" in text
+
+
+def test_more_fields_than_django_reads_is_a_bad_request(festival, municipality):
+    """Past DATA_UPLOAD_MAX_NUMBER_FIELDS Django refuses the request (400) before any view,
+    while checking the CSRF token: not a 500, nothing saved."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(festival.url + "zayavka/")
+    token = client.cookies["csrftoken"].value
+    members = [{"last_name": f"Член{n}", "first_name": "Имя"} for n in range(200)]
+    response = client.post(
+        festival.url + "zayavka/",
+        {**application_data(municipality, members), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 400
+    assert Application.objects.count() == 0
+
+
+def test_a_pdf_named_jpg_is_not_a_photo(client, festival, municipality):
+    data = application_data(municipality)
+    data["photos"] = [
+        SimpleUploadedFile("семья.jpg", sample.image("jpeg")),
+        SimpleUploadedFile("портрет.jpg", sample.pdf()),
+    ]
+    text = refused(client, festival, data)
+    assert "«портрет.jpg» is not a JPEG, PNG document" in text
+    assert "attach them again" in text
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(client, festival, municipality):
+    data = application_data(municipality)
+    data["photos"] = [SimpleUploadedFile("бомба.png", sample.huge_png())]
+    text = refused(client, festival, data)
+    assert "«бомба.png»" in text and ("pixels" in text or "пиксел" in text)
+
+
+def test_too_many_photos_are_refused(client, festival, municipality):
+    data = application_data(municipality)
+    data["photos"] = [
+        SimpleUploadedFile(f"фото{n}.png", sample.image("png", size=(20, 20))) for n in range(11)
+    ]
+    text = refused(client, festival, data)
+    assert "At most 10 photos may be attached; 11 were." in text
+
+
+def test_missing_consent_is_refused(client, festival, municipality):
+    data = application_data(municipality)
+    del data["consent"]
+    text = refused(client, festival, data)
+    assert "Without consent to personal-data processing" in text
+
+
+def test_an_oversized_story_is_refused(client, festival, municipality):
+    text = refused(client, festival, application_data(municipality, story="а" * 10001))
+    assert "10000" in text and 'href="#id_story"' in text
+
+
+def test_a_missing_management_form_is_no_500(client, festival, municipality):
+    data = {
+        key: value
+        for key, value in application_data(municipality).items()
+        if not key.startswith("member-")
+    }
+    refused(client, festival, data)
+
+
+def test_html_in_names_is_escaped_on_the_status_page(client, festival, municipality):
+    data = application_data(
+        municipality,
+        members=[member(0, last_name="<script>alert(1)</script>"), *MEMBERS[1:]],
+        family_name="<b>Ивановы</b>",
+    )
+    response = client.post(festival.url + "zayavka/", data)
+    assert response.status_code == 303
+    text = client.get(response["Location"]).content.decode()
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<b>Ивановы</b>" not in text
+
+
+@pytest.mark.parametrize("token", ["nonsense", "x" * 500, "%3Cb%3E", "../../etc", "%00"])
+def test_a_malformed_token_is_not_found(client, festival, token):
+    ApplicationFactory(festival=festival)
+    response = client.get(festival.url + f"zayavka/{token}/")
+    assert response.status_code == 404
+    assert "Traceback" not in response.content.decode()
+
+
+def test_a_token_of_another_festival_is_not_found(client, festival, home_page):
+    other = FestivalPageFactory(
+        parent=home_page, applications_close_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    application = ApplicationFactory(festival=other)
+    assert client.get(festival.url + f"zayavka/{application.token}/").status_code == 404
