@@ -235,6 +235,13 @@ class DynastyPage(RoutablePageMixin, Page):
         self.refresh_figures()
         return super().save(*args, **kwargs)
 
+    def get_context(self, request, *args, **kwargs):
+        from ..browse import dynasty_context  # noqa: PLC0415 — browse imports the models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(dynasty_context(request, self))
+        return context
+
     def search_excerpt_text(self):
         return " ".join(part for part in (self.summary, stream_text(self.story)) if part)
 
