@@ -7,12 +7,13 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dynasties.family import Family, Link
-from dynasties.models import Application
+from dynasties.models import Application, ApplicationPhoto
 from tests.dynasties.application_data import application_data
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
@@ -56,7 +57,9 @@ def test_a_family_of_three_generations_applies_with_photos(
     data["period-2-library_name"] = ""
     data["photos"] = photos()
 
-    response = client.post(form_url(festival), data)
+    # Without REDIS_URL the tasks run eagerly once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(form_url(festival), data)
     application = Application.objects.get()
     assert response.status_code == 303
     assert response["Location"] == (festival.url + f"zayavka/{application.token}/?new=1")
@@ -78,6 +81,10 @@ def test_a_family_of_three_generations_applies_with_photos(
     assert [photo.original_name for photo in stored] == ["семья.jpg", "библиотека.png"]
     assert [photo.kind for photo in stored] == ["jpeg", "png"]
     assert all(photo.file.name.startswith("photos/") for photo in stored)
+    assert [photo.status for photo in stored] == [ApplicationPhoto.Status.READY] * 2
+    assert all(photo.thumbnail for photo in stored)
+    assert [message.to for message in mail.outbox] == [["olga@example.ru"]]
+    assert application.token in mail.outbox[0].body
 
     page = client.get(response["Location"])
     text = page.content.decode()
