@@ -335,6 +335,11 @@ LARGEST_UPLOAD_BYTES = max(500 * MIB, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
 # FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to temporary files instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MIB
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MIB)
+# Django's default of 1,000 fields is less than legitimate forms send: a dynasty's application at
+# its own limits (60 members, 200 work periods) is about 2,000 fields, and the admin's editor of a
+# 40-member dynasty page (members, kinship, periods as inline rows) about 1,500. The body's size
+# stays capped by DATA_UPLOAD_MAX_MEMORY_SIZE; the forms refuse more rows than they take.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Per-app settings live in one namespaced dict each.
 
