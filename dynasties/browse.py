@@ -357,7 +357,7 @@ class MemberRow:
     @property
     def generation_label(self):
         """The generation in Roman numerals, as the tree labels its rows."""
-        return family_tree._roman(self.generation)  # noqa: SLF001 — the tree's own numerals
+        return family_tree.roman(self.generation)
 
 
 @dataclass

@@ -677,7 +677,9 @@ def _outline(layout, members, links):
 # -- the drawing -------------------------------------------------------------------------------
 
 
-def _roman(number):
+def roman(number):
+    """``number`` (1 and more) in Roman numerals: the tree's and the member list's generation
+    labels («I», «IV»)."""
     text = ""
     for value, letters in ROMAN:
         while number >= value:
@@ -720,7 +722,7 @@ def _svg(layout, members, links, title, prefix, figures):
                 "class": "family-tree__generation",
             },
         )
-        text.text = _("Generation %(n)s") % {"n": _roman(generation)}
+        text.text = _("Generation %(n)s") % {"n": roman(generation)}
 
     lines = ET.SubElement(
         svg,
