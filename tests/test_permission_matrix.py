@@ -11,10 +11,11 @@ be filled by ``fill()``. Each role's run takes seconds: the world (tests/permiss
 world.py) is built once for the module.
 
 The people: «Маркерова» (``leak-marker@example.org``) registered, proposed a report to a section
-the leader does not lead and entered the contest; her name and e-mail are the markers that no
-response to the anonymous visitor, the participant, the section leader or the jury may
-contain. The participant «Участникова» has her own registration, proposal and entry and
-requests their private links (a forged token gets 404 for everyone).
+the leader does not lead, entered the contest and applied to the dynasties' festival for her
+family; her name and e-mail are the markers that no response to the anonymous visitor, the
+participant, the section leader or the jury may contain. The participant «Участникова» has her
+own registration, proposal, entry and family's application and requests their private links (a
+forged token gets 404 for everyone).
 
 The contest is judged blind and judging is open: the juror and the chair (signed-in users
 without admin access) read Маркерова's entry, its file and preview in the jury room, and the
@@ -122,6 +123,8 @@ def fill(world, name, argument):
         ("heroes_import", "pk"): world["hero_import"].pk,
         ("heroes_import_start", "pk"): world["hero_import"].pk,
         ("heroes_import_template", "file_format"): "csv",
+        ("dynasties_application_photo", "pk"): world["application_photo"].pk,
+        ("dynasties_application_photo", "size"): "thumbnail",
     }
     if (name, argument) in by_route:
         return by_route[(name, argument)]
@@ -141,9 +144,11 @@ def fill(world, name, argument):
     if namespace_of(name) == "jury" and argument == "pk":
         return world["juror_member"].pk  # the juror's membership, in the admin
     namespace = namespace_of(name)
-    for model in ("registration", "proposal", "entry"):
+    for model in ("registration", "proposal", "entry", "application"):
         if namespace.endswith(f"_{model}") and argument == "pk":
             return world[model].pk
+    if name.startswith("dynasties_application_") and argument == "pk":
+        return world["application"].pk
     if name.startswith(("contests_entry_", "wagtailsnippets_contests_entry")) and argument == "pk":
         return world["entry"].pk
     if namespace in ADMIN_ONLY_NAMESPACES and argument == "pk":
@@ -314,8 +319,14 @@ def test_every_route_is_classified_and_filled(world):
         "ContestPage:results (before publication)",
         "ContestPage:verify_diploma (forged)",
         "contests_jury:welcome (forged token)",
+        "FestivalPage:application_status",
+        "FestivalPage:application_status (forged)",
+        "DynastyPage:gedcom",
+        "wagtailsnippets_dynasties_application:inspect",
+        "dynasties_application_photo",
     } <= names
     assert not [name for name in names if "snippetchoosers_events_registration" in name]
+    assert not [name for name in names if "snippetchoosers_dynasties_application" in name]
 
 
 def client_for(world, role):
@@ -369,6 +380,8 @@ def test_who_gets_200_and_who_sees_personal_data(world, role):
             else "wagtailsnippets_contests_entry:list",
             "wagtailsnippets_contests_entry:inspect",
             "wagtailsnippets_events_registration:list (export csv)",
+            "wagtailsnippets_dynasties_application:list",
+            "wagtailsnippets_dynasties_application:inspect",
             # Маркерова's original file names her in its bytes (XMP): its jury copy must not.
             "contests_entry_file",
         } <= seen

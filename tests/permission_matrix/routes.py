@@ -11,9 +11,10 @@ ANON, PARTICIPANT, LEADER, VIEWER, EDITOR = "anonymous", "participant", "leader"
 JUROR, CHAIR = "juror", "chair"
 ROLES = (ANON, PARTICIPANT, LEADER, VIEWER, EDITOR, JUROR, CHAIR)
 MARKERS = ("Маркерова", "leak-marker@example.org")
-# Roles that may see Маркерова's personal data: they hold «Can view» on registrations, proposals
-# and entries. Everyone else must never find it in any response — the jury included: the
-# contest is judged blind, and its results (where a winner's name is public) are not published.
+# Roles that may see Маркерова's personal data: they hold «Can view» on registrations, proposals,
+# entries and dynasties' applications. Everyone else must never find it in any response — the
+# jury included: the contest is judged blind, and its results (where a winner's name is public)
+# are not published.
 MAY_SEE_PERSONAL_DATA = {VIEWER, EDITOR}
 
 # Who gets 200; every other role must not. Sets of roles:
@@ -85,6 +86,16 @@ EXPECTED = {
     "HeroIndexPage:anniversaries_ics": EVERYONE,
     "HeroIndexPage:export": EVERYONE,
     "heroes_oai:endpoint": EVERYONE,
+    # The festival of library dynasties: the festival, its .ics and its application form (open
+    # in the world), the contact person's private link (as registration_status), the dynasty
+    # and its GEDCOM files — all public.
+    "FestivalPage:index_route": EVERYONE,
+    "FestivalPage:ics": EVERYONE,
+    "FestivalPage:apply": EVERYONE,
+    "FestivalPage:application_status": EVERYONE,
+    "DynastyPage:index_route": EVERYONE,
+    "DynastyPage:gedcom": EVERYONE,
+    "DynastyPage:gedcom7": EVERYONE,
     # Our admin views.
     "base_reports:arrears": EDITORS,
     "base_reports:arrears_results": EDITORS,
@@ -163,6 +174,13 @@ EXPECTED = {
     "heroes_import": EDITORS,
     "heroes_import_start": NOBODY,  # POST only
     "heroes_import_template": EDITORS,
+    # «Заявки династий» (dynasties.admin_views): the decisions for those who may change
+    # applications (GET shows the return and reject forms; accepting is a POST), an
+    # application's processed photo for those who may see applications.
+    "dynasties_application_accept": NOBODY,  # POST only
+    "dynasties_application_return": EDITORS,
+    "dynasties_application_reject": EDITORS,
+    "dynasties_application_photo": VIEWERS,
     # The snippets of personal data: listing and export for those who may view them; editing,
     # history, usage and actions for those who may change them (Wagtail's rule); no chooser at
     # all; nobody adds one by hand.
@@ -200,6 +218,20 @@ EXPECTED = {
     "wagtailsnippets_contests_entry:history_results": EDITORS,
     "wagtailsnippets_contests_entry:usage": EDITORS,
     "wagtailsnippets_contests_entry:inspect": VIEWERS,
+    # A family's application is never edited in the admin (ModerationOnlyPolicy: «change» is
+    # the editors' decisions above), so Wagtail's edit and usage views, which ask for «change»,
+    # are nobody's; history asks for any of add, change, delete.
+    "wagtailsnippets_dynasties_application:list": VIEWERS,
+    "wagtailsnippets_dynasties_application:list_results": VIEWERS,
+    "wagtailsnippets_dynasties_application:add": NOBODY,
+    "wagtailsnippets_dynasties_application:copy": NOBODY,
+    "wagtailsnippets_dynasties_application:edit": NOBODY,
+    "wagtailsnippets_dynasties_application:delete": EDITORS,
+    "wagtailsnippets_dynasties_application:delete-multiple": EDITORS,
+    "wagtailsnippets_dynasties_application:history": EDITORS,
+    "wagtailsnippets_dynasties_application:history_results": EDITORS,
+    "wagtailsnippets_dynasties_application:usage": NOBODY,
+    "wagtailsnippets_dynasties_application:inspect": VIEWERS,
 }
 #: Our snippets without personal data (people on the programme, libraries, municipalities, dues,
 #: resolution items): Wagtail's usual admin rules, by namespace.
@@ -270,7 +302,9 @@ OUR_PERSONAL_NAMESPACES = {
     "wagtailsnippets_events_registration",
     "wagtailsnippets_events_proposal",
     "wagtailsnippets_contests_entry",
+    "wagtailsnippets_dynasties_application",
     "wagtailsnippetchoosers_events_registration",
     "wagtailsnippetchoosers_events_proposal",
     "wagtailsnippetchoosers_contests_entry",
+    "wagtailsnippetchoosers_dynasties_application",
 }

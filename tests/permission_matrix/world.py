@@ -11,13 +11,18 @@ organisers accepted the «may reveal the author» flags that raised, so judging 
 juror has a draft sheet for her entry. A second contest, judged the year before by the same
 chair, has its results published, diplomas, protocol and winners' collection built: the
 participant won it and holds her diploma's private link and verification code. Маркерова did
-not enter it."""
+not enter it.
+
+The festival of library dynasties takes applications: it has a published dynasty, Маркерова's
+family's application (she is its contact person) with a photo processing made ready, and the
+participant's family's own, whose private link she holds."""
 
 import datetime
 import io
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -35,6 +40,8 @@ SIGNED_WITNESS = "вопросы присылайте по адресу"
 def build_world(media_root):
     from contests import archive, processing, submission
     from contests.models import Criterion, Stage
+    from dynasties import photos as dynasty_photos
+    from dynasties.domain.application import add_photos
     from events.models import Proposal
     from heroes_archive.models import HeroImport
     from kuzbib_site.base.models import MembershipFee
@@ -60,6 +67,11 @@ def build_world(media_root):
         StageFactory,
         entry_data,
         uploads,
+    )
+    from tests.factories.dynasties import (
+        ApplicationFactory,
+        DynastyPageFactory,
+        FestivalPageFactory,
     )
     from tests.factories.events import RegistrationFactory, at
     from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
@@ -181,6 +193,19 @@ def build_world(media_root):
         file_format=HeroImport.Format.CSV,
     )
 
+    # The festival of library dynasties: a dynasty, and two families' applications.
+    festival = FestivalPageFactory(parent=home, slug="festival")
+    DynastyPageFactory(parent=festival, family_name="Ивановы", slug="ivanovy")
+    application = ApplicationFactory(festival=festival, **victim)
+    (photo,) = add_photos(
+        application,
+        [{"file": SimpleUploadedFile("семья.jpg", sample.image("jpeg")), "kind": "jpeg"}],
+    )
+    assert dynasty_photos.run(photo.pk), "the photo route needs a processed photo"
+    own_application = ApplicationFactory(
+        festival=festival, last_name="Участникова", first_name="Ольга", email="own@example.ru"
+    )
+
     users = make_users(methodology, session, conference)
     jury = judge(contest, entry, users)
     published = published_contest(contests, users[CHAIR])
@@ -197,6 +222,9 @@ def build_world(media_root):
         "entry_file": stored,
         "archive": ready,
         "hero_import": hero_import,
+        "festival": festival,
+        "application": application,
+        "application_photo": photo,
         "tokens": {
             conference.pk: {
                 "registration": own_registration.token,
@@ -204,6 +232,7 @@ def build_world(media_root):
             },
             contest.pk: {"entry": own_entry.token},
             published["contest"].pk: {"entry": published["own_entry"].token},
+            festival.pk: {"application": own_application.token},
         },
         # The routes of a contest's page whose answer depends on where its judging stands.
         "variants": {contest.pk: "before publication"},
@@ -345,8 +374,8 @@ def make_users(methodology, session, conference):
     user_model = get_user_model()
     access_admin = Permission.objects.get(codename="access_admin")
     personal = Permission.objects.filter(
-        content_type__app_label__in=["events", "contests"],
-        content_type__model__in=["registration", "proposal", "entry"],
+        content_type__app_label__in=["events", "contests", "dynasties"],
+        content_type__model__in=["registration", "proposal", "entry", "application"],
     )
 
     # A section leader as kuzbib_site/demo/events.py makes one.
@@ -379,7 +408,13 @@ def make_users(methodology, session, conference):
         access_admin,
         *personal,
         *Permission.objects.filter(
-            content_type__app_label__in=["events", "contests", "base", "heroes_archive"],
+            content_type__app_label__in=[
+                "events",
+                "contests",
+                "base",
+                "heroes_archive",
+                "dynasties",
+            ],
         ),
     )
     # The jury: users without admin access, made jurors of the contests by ``judge`` and
