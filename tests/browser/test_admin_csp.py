@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import wagtail_factories
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -27,6 +28,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from contests import submission
 from contests.models import Entry, EntryFlag, JuryMember
+from dynasties.models import Application, DynastyPhoto, FestivalNomination, FestivalPage
 from events.models import Proposal
 from heroes_archive import importer
 from heroes_archive.models import (
@@ -37,6 +39,7 @@ from heroes_archive.models import (
     Source,
     SourceKind,
 )
+from tests.dynasties.test_moderation import ready_photo
 from tests.factories import (
     LibraryFactory,
     MembershipFeeFactory,
@@ -44,6 +47,11 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.factories.contests import entry_data, uploads
+from tests.factories.dynasties import (
+    ApplicationFactory,
+    DynastyPageFactory,
+    FestivalPageFactory,
+)
 from tests.factories.events import RegistrationFactory
 from tests.factories.files import pdf
 from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
@@ -159,9 +167,28 @@ def signed_in(page, live_server, django_user_model):
 
 
 @pytest.fixture
-def every_page_type(site_tree, conference_tree, contest):
-    """One live page of every creatable page type, from the team's page-tree fixtures and a
-    heroes archive with a twice-hero (awards, a memorial and a source in its inline panels)."""
+def festival_tree(site_tree):
+    """The festival of library dynasties with a nomination awarded to its dynasty, whose members,
+    kinship, work periods and gallery fill its inline panels."""
+    festival = FestivalPageFactory(parent=site_tree["home"])
+    dynasty = DynastyPageFactory(parent=festival, tags=["сельские библиотеки"])
+    DynastyPhoto.objects.create(
+        dynasty=dynasty, image=wagtail_factories.ImageFactory(), caption="Читальный зал"
+    )
+    dynasty.save_revision().publish()
+    festival = FestivalPage.objects.get(pk=festival.pk)
+    nomination = FestivalNomination(title="Старейшая династия")
+    nomination.winners = [dynasty]
+    festival.nominations.add(nomination)
+    festival.save_revision().publish()
+    return {"festival": festival, "dynasty": dynasty}
+
+
+@pytest.fixture
+def every_page_type(site_tree, conference_tree, contest, festival_tree):
+    """One live page of every creatable page type, from the team's page-tree fixtures, a
+    heroes archive with a twice-hero (awards, a memorial and a source in its inline panels) and
+    the festival of library dynasties (``festival_tree``)."""
     archive = HeroIndexPageFactory(parent=site_tree["home"])
     hero = HeroPageFactory(
         parent=archive,
@@ -177,7 +204,7 @@ def every_page_type(site_tree, conference_tree, contest):
 
 
 @pytest.fixture
-def every_snippet(conference_tree, contest):
+def every_snippet(conference_tree, contest, festival_tree):
     """One instance of every snippet model (those the fixtures do not make are made here)."""
     municipality = MunicipalityFactory()
     library = LibraryFactory(municipality=municipality)
@@ -202,6 +229,8 @@ def every_snippet(conference_tree, contest):
         entry_data(contest, municipality=municipality),
         uploads(("работа.pdf", pdf(), "pdf")),
     )
+    application = ApplicationFactory(festival=festival_tree["festival"], municipality=municipality)
+    ready_photo(application, member=1, caption="Мария Петровна в читальном зале")
     return {model: model.objects.order_by("pk").first() for model in get_snippet_models()}
 
 
@@ -283,6 +312,15 @@ def test_every_editor_and_preview_opens_without_csp_violations(
     heroimport.refresh_from_db()
     assert heroimport.phase == HeroImport.Phase.CHECKED  # the dry run ran (eager Celery)
     urls += [reverse("heroes_imports"), reverse("heroes_import", args=[heroimport.pk])]
+    # «Заявки династий»: the listing, an application's page (the family, its tree, a photo and
+    # the decisions' forms) and the return and reject forms on their own.
+    application = every_snippet[Application]
+    urls += [
+        reverse("wagtailsnippets_dynasties_application:list"),
+        reverse("wagtailsnippets_dynasties_application:inspect", args=[application.pk]),
+        reverse("dynasties_application_return", args=[application.pk]),
+        reverse("dynasties_application_reject", args=[application.pk]),
+    ]
     # The dashboard first: it shows avatars and, by default, asks a third party for releases.
     for url in [reverse("wagtailadmin_home"), *urls]:
         response = page.goto(url)
