@@ -25,6 +25,8 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import InspectView
 
+from kuzbib_site.base import partial_dates
+
 from . import family as families
 from . import tree
 from .domain import application as applications
@@ -192,6 +194,9 @@ def family_view(family, figures):
         "members": [
             {
                 "person": person,
+                # Partial dates in the reader's form («март 1952 г.»), not as stored.
+                "birth": partial_dates.display(person.birth),
+                "death": partial_dates.display(person.death),
                 "generation": generation.get(person.number),
                 "service": figures.by_member.get(person.number) if figures else None,
                 "periods": periods.get(person.number, []),

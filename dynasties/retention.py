@@ -9,12 +9,16 @@ the festival counts. Gone: the contact person (names, e-mail, phone, position, a
 name), the private link, the family's members, kinship and work periods (``family`` becomes
 ``{}``), the story, the editors' message, and the photos' files (the originals, processed copies
 and thumbnails) with their names and captions. The demo's invented families are nobody's
-personal data and are kept."""
+personal data and are kept.
+
+The family may also erase its application at once on its private page («Удалить мои данные»,
+``erase_application``): the same anonymisation, through the engine."""
 
 import datetime
 
 from django.db.models import Min, Q
 
+from kuzbib_site.base import retention
 from kuzbib_site.base.retention import ApplicantPolicy
 
 from .conf import setting
@@ -75,6 +79,12 @@ class ApplicationPolicy(ApplicantPolicy):
 
     def anonymise(self, record, now):
         super().anonymise(record, now)
+        # A photo still waiting for processing (an application erased just after it was sent)
+        # is settled first: processing finishes only a pending photo, under its row lock, so a
+        # run already under way cannot write a clean copy after the originals are gone.
+        ApplicationPhoto.objects.filter(
+            application=record, status=ApplicationPhoto.Status.PENDING
+        ).update(status=ApplicationPhoto.Status.REFUSED, processed_at=now)
         photos = list(ApplicationPhoto.objects.filter(application=record))
         files = [
             stored
@@ -86,3 +96,27 @@ class ApplicationPolicy(ApplicantPolicy):
             file="", image="", thumbnail="", original_name="", caption="", problem=""
         )
         return files
+
+
+def can_erase(application):
+    """Whether the family may erase ``application`` now from its private page: always, whatever
+    its status — except the demo's invented families, which are nobody's data."""
+    return not application.is_demo and application.anonymised_at is None
+
+
+def erase_application(application, now=None):
+    """«Удалить мои данные» on the family's private page: anonymise ``application`` at once,
+    exactly as the retention job does at the end of its time. Returns False when it may not be
+    erased (a demo family) or already was.
+
+    The rule: a family may erase its application at any time, whatever its status. Its status
+    stays what the editors last made it (there is no «withdrawn»: the status records the
+    editors' decisions, ``anonymised_at`` that the family's data is gone). An application still
+    open (submitted, or returned for corrections) thereby leaves moderation: the editors can no
+    longer accept, return or reject it (``domain.application`` refuses to decide an erased one)
+    and nothing is e-mailed to it. An accepted one keeps the dynasty page made from it: that page
+    is the editors' publication, prepared with the family's consent; the confirmation step says so
+    and that the family writes to the editors to change or remove it."""
+    if not can_erase(application):
+        return False
+    return retention.anonymise(application, now)

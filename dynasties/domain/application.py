@@ -168,6 +168,12 @@ def _locked(application):
 
 
 def _refuse_unless(allowed, application, message):
+    if application.anonymised_at is not None:
+        # The family erased it (or its retention time passed): its status is what the editors
+        # last decided, but there is nobody left to decide about.
+        raise Refused(
+            _("The family's data in this application is erased: it can no longer be changed.")
+        )
     if not allowed(application):
         raise Refused(message % {"status": application.get_status_display()})
 

@@ -8,7 +8,10 @@ each called as ``view(request, festival, …)``:
   open or closed;
 - ``status`` — ``zayavka/<token>/``: the contact person's private page: the status, the editors'
   message, the family as sent and the photos' state; an application returned for corrections
-  shows the form filled in, to correct and send again.
+  shows the form filled in, to correct and send again; and «Удалить мои данные» as on the core's
+  other private pages (``privacy.erase_on_request``: a first press asks for confirmation on the
+  same page, the confirmed one erases at once — ``retention.erase_application`` says what may be
+  erased and what stays).
 """
 
 from django.http import HttpResponseRedirect
@@ -17,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kuzbib_site.base import throttle
+from kuzbib_site.base.privacy import erase_on_request
 from kuzbib_site.base.routes import not_found, private_page, private_record
 
 from .. import submission
+from ..browse import life_years
 from ..conf import setting
 from ..domain.application import Refused, resubmit
 from ..forms import (
@@ -34,6 +39,7 @@ from ..forms import (
     rows_from_family,
 )
 from ..models import Application
+from ..retention import can_erase, erase_application
 
 #: The throttle's name of this form (``KUZBIB_BASE["THROTTLE"]["LIMITS"]``).
 THROTTLE = "dynasty_application"
@@ -173,6 +179,8 @@ def status(request, festival, token):
     returned = application.status == Application.Status.RETURNED
     form, refusal, notices = None, None, []
     if request.method == "POST":
+        if request.POST.get("action") == "erase" and can_erase(application):
+            return erase_on_request(request, festival, lambda: erase_application(application))
         if not returned:
             return _see_other(request.path)
         action = _row_action(request.POST)
@@ -209,7 +217,11 @@ def status(request, festival, token):
     value = application.as_family()
     context = {
         "application": application,
-        "people": value.people,
+        # Partial dates in the reader's form («март 1952 г.»), as the dynasty's page shows them.
+        "people": [
+            {"person": person, "life": life_years(person.birth, person.death)}
+            for person in value.people
+        ],
         "links": value.links,
         "periods": value.periods,
         "names": {person.number: person.full_name for person in value.people},
@@ -218,6 +230,10 @@ def status(request, festival, token):
         "notices": notices,
         "new": request.GET.get("new") == "1",
         "sent": request.GET.get("sent") == "1",
+        "can_erase": can_erase(application),
+        # Erasing an application still open takes it out of the festival: say so first.
+        "still_open": application.status in Application.Status.open(),
+        "confirm_erase": request.GET.get("erase") == "1",
     }
     response = private_page(request, festival, "dynasties/application_status.html", context)
     return throttle.throttled(response, refusal) if refusal else response
