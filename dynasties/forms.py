@@ -119,8 +119,12 @@ class MemberForm(forms.Form):
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
     maiden_name = forms.CharField(label=_("Maiden name"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
-    birth = forms.CharField(label=_("Born"), max_length=40, required=False, help_text=DATE_HELP)
-    death = forms.CharField(label=_("Died"), max_length=40, required=False, help_text=DATE_HELP)
+    birth = forms.CharField(
+        label=_("Date of birth"), max_length=40, required=False, help_text=DATE_HELP
+    )
+    death = forms.CharField(
+        label=_("Date of death"), max_length=40, required=False, help_text=DATE_HELP
+    )
     parent1 = _number_field(_("Mother or father"))
     parent2 = _number_field(_("The other parent"))
     spouse = _number_field(_("Spouse"))

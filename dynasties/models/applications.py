@@ -13,6 +13,7 @@ many pixels, re-encoded without their metadata, with a thumbnail.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kuzbib_site.base.models import Applicant
 from kuzbib_site.base.uploads import PrivateStorage
@@ -31,7 +32,7 @@ class Application(Applicant):
     ``Applicant`` fields) who is e-mailed about each decision."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
+        SUBMITTED = "submitted", pgettext_lazy("dynasty application", "submitted")
         RETURNED = "returned", _("returned for corrections")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
@@ -123,7 +124,7 @@ class ApplicationPhoto(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being processed")
-        READY = "ready", _("ready")
+        READY = "ready", pgettext_lazy("photo", "ready")
         REFUSED = "refused", _("refused")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="photos")
