@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "events",
     "contests",
     "heroes_archive",
+    "dynasties",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -16,6 +16,14 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from contests.models import ContestIndexPage, ContestPage, Nomination, Stage
+from dynasties.models import (
+    DynastyPage,
+    FestivalNomination,
+    FestivalPage,
+    Kinship,
+    Member,
+    WorkPeriod,
+)
 from events.models import ConferencePage, EventIndexPage, SectionSessionPage
 from heroes_archive.models import HeroAward, HeroIndexPage, HeroPage
 
@@ -25,7 +33,7 @@ SITE_NAME = "Библиотеки соседей"
 
 
 def test_only_the_core_and_the_plugins_are_installed():
-    for app in ("kuzbib_site.base", "events", "contests", "heroes_archive"):
+    for app in ("kuzbib_site.base", "events", "contests", "heroes_archive", "dynasties"):
         assert apps.is_installed(app)
     assert not apps.is_installed("kuzbib_site.home")
     ours = [name for name in sys.modules if name.startswith(("kuzbib_site.", "kuzbib_site"))]
@@ -50,14 +58,18 @@ def test_the_core_leaves_no_tables_of_our_site_pages():
         "events_conferencepage",
         "contests_contestpage",
         "heroes_archive_heropage",
+        "dynasties_festivalpage",
+        "dynasties_dynastypage",
+        "dynasties_application",
     } <= tables
 
 
 @pytest.fixture
 def host_site():
     """The host's home page (a plain Wagtail page from the fixture) with an events calendar, a
-    conference taking registrations and proposals, one of its sessions, and a contest taking
-    entries: made the way a site's editors would, through the page tree."""
+    conference taking registrations and proposals, one of its sessions, a contest taking
+    entries, a heroes archive, and a festival of library dynasties taking applications with a
+    dynasty of two generations: made the way a site's editors would, through the page tree."""
     call_command("loaddata", "plugin_site", verbosity=0)
     home = Page.objects.get(pk=2)
     now = timezone.now()
@@ -130,9 +142,38 @@ def host_site():
     )
     hero.awards.add(HeroAward(kind="hero", date="26.04.1957"))
     heroes.add_child(instance=hero)
-    for page in (events, conference, session, contests, contest, heroes, hero):
+    festival = home.add_child(
+        instance=FestivalPage(
+            title="Фестиваль библиотечных династий соседей",
+            slug="festival",
+            start=start,
+            end=start + datetime.timedelta(hours=6),
+            venue="Центральная библиотека",
+            city="Томск",
+            applications_open_from=now - datetime.timedelta(days=1),
+            applications_close_at=now + datetime.timedelta(days=20),
+            show_in_menus=True,
+        )
+    )
+    festival.nominations.add(FestivalNomination(title="Старейшая династия"))
+    dynasty = DynastyPage(
+        title="Династия Сибиряковых", slug="sibiryakovy", family_name="Сибиряковы"
+    )
+    dynasty.members = [
+        Member(number=1, last_name="Сибирякова", first_name="Анна", sex="f", birth_date="1930"),
+        Member(number=2, last_name="Сибирякова", first_name="Вера", sex="f", birth_date="1958"),
+    ]
+    dynasty.links = [Kinship(kind=Kinship.Kind.PARENT, person=1, relative=2)]
+    dynasty.periods = [
+        WorkPeriod(member=1, library_name="Сельская библиотека", start_year=1950, end_year=1985),
+        WorkPeriod(member=2, library_name="Городская библиотека", start_year=1980, end_year=2010),
+    ]
+    festival.add_child(instance=dynasty)
+    for page in (events, conference, session, contests, contest, heroes, hero, festival, dynasty):
         page.save_revision().publish()
     return {
+        "festival": festival,
+        "dynasty": dynasty,
         "heroes": heroes,
         "hero": hero,
         "home": home,
@@ -186,12 +227,35 @@ def test_the_heroes_archive_works_in_the_host_site(client, host_site):
     assert b"<repositoryName>" in response.content
 
 
+def test_the_dynasties_work_in_the_host_site(client, host_site):
+    """The festival with its nomination and dynasty, the dynasty's page with its figures and
+    family tree, and its GEDCOM file: the dynasties need only the core and the events base."""
+    get_page(
+        client,
+        host_site["festival"].url,
+        "Фестиваль библиотечных династий соседей",
+        "Старейшая династия",
+        f'href="{host_site["dynasty"].url}"',
+        "Сибиряковы",
+    )
+    html = get_page(client, host_site["dynasty"].url, "Династия Сибиряковых", "Сибирякова Анна")
+    assert "<svg" in html, "the family tree"
+    # 36 years of the mother's service and 31 of the daughter's (calendar years, inclusive).
+    assert "<dd>67</dd>" in html
+    response = client.get(host_site["dynasty"].url + "gedcom/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    gedcom = response.content.decode("utf-8-sig")
+    assert gedcom.startswith("0 HEAD") and "Сибирякова" in gedcom and "1 FAMC" in gedcom
+
+
 @pytest.mark.parametrize(
     ("page", "route", "fields"),
     [
         ("conference", "register/", ('name="email"', 'name="consent"')),
         ("conference", "propose/", ('name="email"', 'name="title"')),
         ("contest", "submit/", ('name="email"', 'name="nomination"', 'type="file"')),
+        ("festival", "zayavka/", ('name="family_name"', 'name="consent"', 'type="file"')),
     ],
 )
 def test_public_forms_render(client, host_site, page, route, fields):
