@@ -104,6 +104,18 @@ class Tree:
         """Wider than the page's column: the page says it scrolls sideways."""
         return self.width > 1088
 
+    @property
+    def start(self):
+        """Where a reader's eye starts: the left edge of the oldest generation's first box (less
+        the generation labels' column), in the drawing's pixels. A wide tree centres its founders
+        over all their descendants, far to the right of the scroll region's first screen; the
+        page's script scrolls there (``dynasties/js/tree.js``)."""
+        if not self.boxes:
+            return 0
+        top = min(box.generation for box in self.boxes.values())
+        first = min(box.x for box in self.boxes.values() if box.generation == top)
+        return max(0, round(first - LABEL_W - PAD))
+
 
 def draw(family, figures, *, title, links=None, prefix="family-tree"):
     """The tree of ``family`` (``dynasties.family.Family``) with its ``figures``
@@ -688,8 +700,27 @@ def roman(number):
     return text
 
 
+def _legend_samples():
+    return (
+        ("librarian", _("worked in libraries")),
+        ("relative", _("relative")),
+        ("m", _("man")),
+        ("f", _("woman")),
+    )
+
+
+#: A legend sample: its box, the gap before its label, and the space after the label.
+LEGEND_BOX, LEGEND_GAP, LEGEND_SPACE = 40, 10, 32
+
+
+def _legend_step(label):
+    """How far the next legend sample starts: measured from the label in the reader's language
+    (Russian labels are half as long again as English ones)."""
+    return LEGEND_BOX + LEGEND_GAP + _text_width(label, TEXT_SIZE) + LEGEND_SPACE
+
+
 def _legend_width():
-    return 4 * 190
+    return sum(_legend_step(label) for _kind, label in _legend_samples())
 
 
 def _svg(layout, members, links, title, prefix, figures):
@@ -913,13 +944,7 @@ def _legend(svg, layout):
     y = layout.legend_top
     group = ET.SubElement(svg, "g", {"class": "family-tree__legend", "aria-hidden": "true"})
     x = LABEL_W + PAD
-    samples = (
-        ("librarian", _("worked in libraries")),
-        ("relative", _("relative")),
-        ("m", _("man")),
-        ("f", _("woman")),
-    )
-    for kind, label in samples:
+    for kind, label in _legend_samples():
         classes = "family-tree__box"
         ET.SubElement(
             group,
@@ -952,6 +977,8 @@ def _legend(svg, layout):
                 },
             )
             mark.text = "♂" if kind == "m" else "♀"
-        text = ET.SubElement(group, "text", {"x": f"{x + 50:.0f}", "y": f"{y + 19:.0f}"})
+        text = ET.SubElement(
+            group, "text", {"x": f"{x + LEGEND_BOX + LEGEND_GAP:.0f}", "y": f"{y + 19:.0f}"}
+        )
         text.text = label
-        x += 190
+        x += _legend_step(label)

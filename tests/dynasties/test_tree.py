@@ -10,7 +10,7 @@ from django.utils import translation
 from lxml import etree
 
 from dynasties.family import Family, Link, Period, Person, figures
-from dynasties.tree import BOX_H, BOX_W, draw
+from dynasties.tree import BOX_H, BOX_W, LABEL_W, PAD, draw
 
 TODAY = datetime.date(2024, 6, 1)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -345,3 +345,28 @@ def test_an_empty_family_draws_nothing():
 def test_the_drawing_is_deterministic():
     family = large_family()
     assert drawn(family).svg == drawn(family).svg
+
+
+def test_a_wide_tree_starts_at_its_founders():
+    """The founders are centred over all their descendants: the scroll region starts where the
+    oldest generation's first box is (the page's script scrolls there), never before the
+    drawing's left edge."""
+    tree = drawn(large_family())
+    founders = [box for box in tree.boxes.values() if box.generation == 1]
+    assert tree.start == round(min(box.x for box in founders) - LABEL_W - PAD) > 0
+    html = render_to_string("dynasties/includes/tree.html", {"tree": tree})
+    assert f'data-start="{tree.start}"' in html
+
+
+def test_the_legend_labels_never_overlap_in_russian():
+    with translation.override("ru"):
+        tree = drawn(large_family())
+    legend = parse(tree).find(".//{http://www.w3.org/2000/svg}g[@class='family-tree__legend']")
+    rects = [float(rect.get("x")) for rect in legend.iter("{http://www.w3.org/2000/svg}rect")]
+    labels = [text for text in legend.iter("{http://www.w3.org/2000/svg}text") if text.text]
+    words = [text for text in labels if text.text not in ("♂", "♀")]
+    assert len(rects) == len(words) == 4
+    # Each label ends (at 0.65 em a letter, wider than DejaVu Sans' Cyrillic) before the next
+    # sample's box begins.
+    for word, next_box in zip(words, rects[1:], strict=False):
+        assert float(word.get("x")) + 0.65 * 14 * len(word.text) <= next_box
