@@ -12,8 +12,6 @@ queries that does not grow with the dynasties of the festival or the members of 
     filters.query_string(tag="sela")   # "?tag=sela&…", the other filters kept
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
@@ -36,6 +34,7 @@ from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
 from kuzbib_site.base import partial_dates
+from kuzbib_site.base.params import NUMBER, QueryReader, echo
 
 from . import family as kin
 from . import tree as family_tree
@@ -72,10 +71,7 @@ DEFAULT_SORT = "service"
 PARAMETERS = ("municipality", "library", "tag", "sort", "page")
 
 # A number as a visitor may type it: ASCII digits only, short enough to be a database id.
-_NUMBER = re.compile(r"^[0-9]{1,9}$")
-_SLUG = re.compile(r"^[-\w]{1,100}$")
 #: How much of a refused value a notice repeats.
-_ECHO = 40
 
 
 def sort_labels():
@@ -519,51 +515,20 @@ def _no_tag(value):
     }
 
 
-def echo(value):
-    """A refused value as a notice repeats it: control characters shown as «�», shortened."""
-    text = "".join(
-        "\ufffd" if unicodedata.category(char).startswith("C") else char for char in str(value)
-    )
-    text = " ".join(text.split())
-    return text if len(text) <= _ECHO else text[: _ECHO - 1] + "…"
-
-
-class _Reader:
-    """Reads one parameter at a time from a QueryDict, collecting notices."""
-
-    def __init__(self, query):
-        self.query = query
-        self.problems = []
-        self.names = {}
-
-    def raw(self, name, label):
-        """The parameter's one value ('' when absent). Repeated with different values: the
-        first, with a notice."""
-        values = [value for value in self.query.getlist(name) if value.strip()]
-        if not values:
-            return ""
-        if len(set(values)) > 1:
-            self.problems.append(
-                _("Several values were given for «%(what)s»; only the first is used.")
-                % {"what": label}
-            )
-        return values[0].strip()
+class _Reader(QueryReader):
+    """Reads the list's parameters one at a time (``kuzbib_site.base.params``)."""
 
     def number(self, name, label, refusal):
         raw = self.raw(name, label)
         if not raw:
             return None
-        if _NUMBER.match(raw) and int(raw) > 0:
+        if NUMBER.match(raw) and int(raw) > 0:
             return int(raw)
         self.problems.append(refusal(raw))
         return None
 
     def tag(self):
-        raw = self.raw("tag", _("tag"))
-        if raw and not _SLUG.match(raw):
-            self.problems.append(_no_tag(raw))
-            return ""
-        return raw
+        return self.slug("tag", _("tag"), _no_tag)
 
     def sort(self):
         raw = self.raw("sort", _("order"))
@@ -579,7 +544,7 @@ class _Reader:
         raw = self.raw("page", _("page"))
         if not raw:
             return 1
-        if _NUMBER.match(raw) and int(raw) >= 1:
+        if NUMBER.match(raw) and int(raw) >= 1:
             return int(raw)
         self.problems.append(
             _("«%(value)s» is not a page number; the first page is shown.") % {"value": echo(raw)}

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kuzbib_site.base.params import QueryReader, echo
 from kuzbib_site.base.partial_dates import DAY, MONTH, PartialDate
 
 from .browse import live_heroes
@@ -254,12 +255,11 @@ def parse_month(query, today=None, *, with_year=True):
     year unless ASCII numbers in range are given; each refused value named in a notice. A
     parameter given twice with different values counts once, the first, as the index's
     filters do. ``with_year=False`` reads the month alone."""
-    from .browse import echo  # noqa: PLC0415 — the one way the archive repeats a refused value
-
     today = today or timezone.localdate()
-    problems = []
-    raw_month = _one(query, "month", _("month"), problems)
-    raw_year = _one(query, "year", _("year"), problems) if with_year else ""
+    reader = QueryReader(query)
+    problems = reader.problems
+    raw_month = reader.raw("month", _("month"))
+    raw_year = reader.raw("year", _("year")) if with_year else ""
     month, year = today.month, today.year
     if raw_month:
         number = _number(raw_month)
@@ -280,15 +280,6 @@ def parse_month(query, today=None, *, with_year=True):
                 % {"value": echo(raw_year), "first": FIRST_YEAR, "last": LAST_YEAR}
             )
     return month, year, problems
-
-
-def _one(query, name, label, problems):
-    values = [value.strip() for value in query.getlist(name) if value.strip()]
-    if len(set(values)) > 1:
-        problems.append(
-            _("Several values were given for «%(what)s»; only the first is used.") % {"what": label}
-        )
-    return values[0] if values else ""
 
 
 def _number(text):

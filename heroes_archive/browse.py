@@ -15,8 +15,6 @@ downloads is what they see::
 """
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
@@ -28,6 +26,7 @@ from wagtail.models import PageViewRestriction
 
 from kuzbib_site.base import lemma_index, partial_dates
 from kuzbib_site.base.models import Municipality
+from kuzbib_site.base.params import NUMBER, QueryReader, echo
 from kuzbib_site.base.search import clean_query, highlight
 
 from .conf import setting
@@ -67,10 +66,7 @@ PARAMETERS = (
 
 # A number as a visitor may type it: ASCII digits only (``int`` would also take «١٢» or «1_0»),
 # short enough that no page or year is refused for its length before its range.
-_NUMBER = re.compile(r"^[0-9]{1,9}$")
-_SLUG = re.compile(r"^[-\w]{1,100}$")
 #: How much of a refused value a notice repeats.
-_ECHO = 40
 
 
 @dataclass(frozen=True)
@@ -432,36 +428,8 @@ def _unknown_relation(value):
     }
 
 
-def echo(value):
-    """A refused value as a notice repeats it: control characters (a NUL byte…) shown as «�»,
-    shortened."""
-    text = "".join(
-        "\ufffd" if unicodedata.category(char).startswith("C") else char for char in str(value)
-    )
-    text = " ".join(text.split())
-    return text if len(text) <= _ECHO else text[: _ECHO - 1] + "…"
-
-
-class _Reader:
-    """Reads one parameter at a time from a QueryDict, collecting notices."""
-
-    def __init__(self, query):
-        self.query = query
-        self.problems = []
-        self.names = {}
-
-    def raw(self, name, label):
-        """The parameter's one value ('' when absent). Repeated with different values: the
-        first, with a notice."""
-        values = [value for value in self.query.getlist(name) if value.strip()]
-        if not values:
-            return ""
-        if len(set(values)) > 1:
-            self.problems.append(
-                _("Several values were given for «%(what)s»; only the first is used.")
-                % {"what": label}
-            )
-        return values[0].strip()
+class _Reader(QueryReader):
+    """Reads the list's parameters one at a time (``kuzbib_site.base.params``)."""
 
     def search(self):
         raw = self.raw("q", _("search"))
@@ -489,7 +457,7 @@ class _Reader:
         raw = self.raw(name, label)
         if not raw:
             return None, ""
-        return (int(raw) if _NUMBER.match(raw) else None), raw
+        return (int(raw) if NUMBER.match(raw) else None), raw
 
     def municipality(self):
         number, raw = self.number("municipality", _("municipality"))
@@ -545,11 +513,7 @@ class _Reader:
         return False
 
     def tag(self):
-        raw = self.raw("tag", _("tag"))
-        if raw and not _SLUG.match(raw):
-            self.problems.append(_no_tag(raw))
-            return ""
-        return raw
+        return self.slug("tag", _("tag"), _no_tag)
 
     def existing(self, values):
         """Leave out a municipality or a tag that does not exist (a tag that no hero has is as
