@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from kuzbib_site.base.queue import enqueue
-from kuzbib_site.base.uploads import address_space_limit
+from kuzbib_site.base.uploads import address_space_limit, worker_memory
 
 from . import (
     archive,
@@ -55,14 +55,6 @@ BUILD = {
 }
 
 
-def memory_ceiling(task):
-    """The address space a file task may take beyond what its worker had (a real worker process
-    only: run eagerly or called directly, this is the web process or a test, whose own memory is
-    not the task's to limit); None for no limit."""
-    in_worker = not (task.request.is_eager or task.request.called_directly)
-    return setting("PROCESSING_MEMORY_MB") * 1024 * 1024 if in_worker else None
-
-
 @shared_task(
     name="kuzbib.contests.process_entry",
     acks_late=True,
@@ -79,7 +71,7 @@ def memory_ceiling(task):
 def process_entry(self, *, entry_id):
     # A file past the memory ceiling fails with MemoryError: the entry needs attention.
     try:
-        with address_space_limit(memory_ceiling(self)):
+        with address_space_limit(worker_memory(self, setting("PROCESSING_MEMORY_MB"))):
             processing.run(entry_id)
     except SoftTimeLimitExceeded:
         entries.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
@@ -161,4 +153,4 @@ def build_protocol(*, build_id):
 def build_winners_collection(self, *, build_id):
     # The winners' own files are read here: each may take what processing them could; a file
     # past it is left out of the booklet with a note.
-    collection.build(build_id, memory=memory_ceiling(self))
+    collection.build(build_id, memory=worker_memory(self, setting("PROCESSING_MEMORY_MB")))

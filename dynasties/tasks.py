@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from kuzbib_site.base.queue import enqueue
-from kuzbib_site.base.uploads import address_space_limit
+from kuzbib_site.base.uploads import address_space_limit, worker_memory
 
 from . import emails, photos
 from .conf import setting
@@ -39,14 +39,6 @@ MAIL = {
 }
 
 
-def memory_ceiling(task):
-    """The address space a photo may take beyond what its worker had (a real worker process
-    only: run eagerly or called directly, this is the web process or a test, whose own memory is
-    not the task's to limit); None for no limit."""
-    in_worker = not (task.request.is_eager or task.request.called_directly)
-    return setting("PHOTO_MEMORY_MB") * 1024 * 1024 if in_worker else None
-
-
 @shared_task(
     name="kuzbib.dynasties.process_photo",
     acks_late=True,
@@ -62,7 +54,7 @@ def memory_ceiling(task):
 )
 def process_photo(self, *, photo_id):
     """Sent on commit when an application is submitted or corrected, and by the sweeper."""
-    memory = memory_ceiling(self)
+    memory = worker_memory(self, setting("PHOTO_MEMORY_MB"))
     try:
         with address_space_limit(memory):
             photos.run(photo_id, memory=memory)

@@ -384,6 +384,15 @@ def address_space_limit(extra_bytes):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def worker_memory(task, megabytes):
+    """The address space a bound Celery ``task`` reading untrusted files may take beyond what
+    its worker had (``megabytes``), for ``address_space_limit``: only in a real worker process.
+    Run eagerly or called directly it is the web process or a test, whose own memory is not the
+    task's to limit: None, no limit."""
+    in_worker = not (task.request.is_eager or task.request.called_directly)
+    return megabytes * 1024 * 1024 if in_worker else None
+
+
 def _check_pdf(uploaded):
     """A PDF that was cut short, or that opens only with a password, is of no use to whoever
     receives it: say so now rather than after the deadline. Only the trailer and cross-reference
