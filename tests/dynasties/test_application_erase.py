@@ -27,11 +27,6 @@ Status = Application.Status
 CONFIRM = {"action": "erase", "confirm": "yes"}
 
 
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
-
-
 def status_url(festival, token):
     return festival.url + f"zayavka/{token}/"
 

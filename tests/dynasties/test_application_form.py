@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -20,22 +19,6 @@ from tests.factories import files as sample
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Form POSTs are counted in the cache; each test starts with none."""
-    cache.clear()
-
-
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
-
-
-@pytest.fixture
-def municipality():
-    return MunicipalityFactory(name="Кемерово")
 
 
 def form_url(festival):

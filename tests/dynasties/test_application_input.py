@@ -4,33 +4,16 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from dynasties.models import Application, ApplicationPhoto
 from tests.dynasties.application_data import MEMBERS, application_data
-from tests.factories import MunicipalityFactory
 from tests.factories import files as sample
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-
-
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
-
-
-@pytest.fixture
-def municipality():
-    return MunicipalityFactory(name="Кемерово")
 
 
 def refused(client, festival, data):

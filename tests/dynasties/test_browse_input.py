@@ -2,18 +2,12 @@
 notice (or the last page shown), never a server error."""
 
 import pytest
-from django.core.cache import cache
 
 from dynasties.browse import Filters
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories.dynasties import DynastyPageFactory, FestivalPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 @pytest.fixture

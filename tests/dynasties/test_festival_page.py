@@ -7,7 +7,6 @@ import re
 
 import pytest
 import wagtail_factories
-from django.core.cache import cache
 from django.utils import timezone
 
 from dynasties.family import Family, Link, Period, Person
@@ -17,17 +16,6 @@ from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories.dynasties import DynastyPageFactory, FestivalPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from tests.factories import files as sample
 from tests.factories.dynasties import (
     ApplicationFactory,
     DynastyPageFactory,
-    FestivalPageFactory,
     three_generations,
 )
 
@@ -31,11 +30,6 @@ STORY = (
     "Наша семья служит книге три поколения.\nБабушка открыла сельскую библиотеку.\n\n"
     "Внучка — библиограф."
 )
-
-
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
 
 
 def ready_photo(application, member=None, caption=""):

@@ -3,30 +3,13 @@ dynasty's page with 4 and then 40 members, in the same number of queries and und
 
 import pytest
 import wagtail_factories
-from django.core.cache import cache
 
 from dynasties.family import Family, Link, Period, Person
 from dynasties.models import DynastyPhoto, FestivalNomination, Kinship, Member, WorkPeriod
 from tests.factories import LibraryFactory, MunicipalityFactory
-from tests.factories.dynasties import DynastyPageFactory, FestivalPageFactory
+from tests.factories.dynasties import DynastyPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
 
 
 def line_of(people, library_id):

@@ -13,17 +13,12 @@ from dynasties.models import Application, ApplicationPhoto
 from kuzbib_site.base import retention
 from kuzbib_site.base.privacy import ERASED_NAME
 from tests.factories import files as sample
-from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
+from tests.factories.dynasties import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 KEY = "dynasty_application"
 Status = Application.Status
-
-
-@pytest.fixture
-def festival(home_page):
-    return FestivalPageFactory(parent=home_page)
 
 
 def settled(festival, status, days_ago, **fields):
