@@ -64,7 +64,7 @@ format: $(STAMP)
 
 # Russian and English catalogues from the sources: one per plugin app and the core (in their own
 # locale/, so that a site installing them gets the translations) and one for our site (locale/).
-APP_CATALOGUES := kuzbib_site/base events contests heroes_archive
+APP_CATALOGUES := kuzbib_site/base events contests heroes_archive dynasties
 makemessages: $(STAMP)
 	for app in $(APP_CATALOGUES); do \
 		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ru -l en --no-obsolete) || exit 1; \

@@ -31,6 +31,7 @@ CATALOGUES = [
     "events/locale",
     "contests/locale",
     "heroes_archive/locale",
+    "dynasties/locale",
 ]
 
 
