@@ -84,7 +84,7 @@ DECISIONS = {
     "reject": {
         "change": applications.reject,
         "allowed": applications.can_reject,
-        "label": gettext_lazy("Reject"),
+        "label": gettext_lazy("Reject the application"),
         "done": gettext_lazy(
             "The application «%(name)s» is rejected; the family is told by e-mail."
         ),
