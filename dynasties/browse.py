@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from kuzbib_site.base import partial_dates
 from kuzbib_site.base.params import NUMBER, QueryReader, echo
 
 from . import family as kin
@@ -369,18 +368,6 @@ class Photo:
         return self.caption or _("Photo of the %(family)s family") % {"family": self.family_name}
 
 
-def life_years(birth, death):
-    """«12 марта 1923 г. – 2001 г.», «род. 1950 г.», «ум. 2001 г.» or ''."""
-    birth, death = partial_dates.display(birth), partial_dates.display(death)
-    if birth and death:
-        return _("%(birth)s – %(death)s") % {"birth": birth, "death": death}
-    if birth:
-        return _("born %(date)s") % {"date": birth}
-    if death:
-        return _("died %(date)s") % {"date": death}
-    return ""
-
-
 def period_years(period):
     """«1975–1990», «1980» or «с 2005 г.» (still working)."""
     if period.end_year is None:
@@ -443,7 +430,7 @@ def dynasty_context(request, page):
         MemberRow(
             member=member,
             generation=figures.generation_of.get(member.number, 1),
-            life=life_years(member.birth_date, member.death_date),
+            life=family_tree.life_years(member.birth_date, member.death_date),
             service_years=figures.by_member.get(member.number, 0),
             periods=sorted(periods_of.get(member.number, []), key=lambda p: p["period"].start_year),
         )

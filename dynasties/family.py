@@ -458,7 +458,7 @@ def problems(family, today=None):
     return list(dict.fromkeys(found))
 
 
-def _who(person):
+def who(person):
     """How a message names a member: «Иванов Иван Петрович (№ 3)»."""
     if not person.full_name:
         return _("No. %(number)s") % {"number": person.number}
@@ -486,24 +486,24 @@ def _person_problems(person, today, births, deaths):
             value = PartialDate.parse(text)
         except ValidationError as error:
             found.append(
-                _(messages["invalid"]) % {"who": _who(person), "error": " ".join(error.messages)}
+                _(messages["invalid"]) % {"who": who(person), "error": " ".join(error.messages)}
             )
             continue
         if value is None:
             continue
         dates[kind] = value
         if value.start > today:
-            found.append(_(messages["future"]) % {"who": _who(person), "date": value.display()})
+            found.append(_(messages["future"]) % {"who": who(person), "date": value.display()})
         elif value.end.year < EARLIEST_YEAR:
             found.append(
                 _(messages["early"])
-                % {"who": _who(person), "date": value.display(), "year": EARLIEST_YEAR}
+                % {"who": who(person), "date": value.display(), "year": EARLIEST_YEAR}
             )
     birth, death = dates.get("birth"), dates.get("death")
     if birth and death and birth.start > death.end:
         found.append(
             _("%(who)s is given as born %(birth)s, after their death %(death)s.")
-            % {"who": _who(person), "birth": birth.display(), "death": death.display()}
+            % {"who": who(person), "birth": birth.display(), "death": death.display()}
         )
     births.setdefault(person.number, birth)
     deaths.setdefault(person.number, death)
@@ -532,11 +532,11 @@ def _link_problems(family, people, today):
             continue
         if link.person == link.relative:
             # A parent of oneself is reported with the other cycles of ancestry.
-            who = {"who": _who(people[link.person])}
+            named = {"who": who(people[link.person])}
             if link.kind == Link.SPOUSE:
-                found.append(_("%(who)s is given as their own spouse.") % who)
+                found.append(_("%(who)s is given as their own spouse.") % named)
             elif link.kind == Link.SIBLING:
-                found.append(_("%(who)s is given as their own sibling.") % who)
+                found.append(_("%(who)s is given as their own sibling.") % named)
             continue
         if link.kind == Link.SPOUSE:
             found += _marriage_problems(link, people, today)
@@ -548,7 +548,7 @@ def _marriage_problems(link, people, today):
 
     def names(**values):
         # Names only for a message written: most marriages have none.
-        return {"who": _who(people[link.person]), "whom": _who(people[link.relative]), **values}
+        return {"who": who(people[link.person]), "whom": who(people[link.relative]), **values}
 
     for year in dict.fromkeys(year for year in (link.start, link.end) if year is not None):
         if year > today.year:
@@ -580,9 +580,9 @@ def _shape_problems(family, people, births):
             found.append(
                 _("%(who)s is given %(count)s parents (%(parents)s); a person has at most two.")
                 % {
-                    "who": _who(people[number]),
+                    "who": who(people[number]),
                     "count": len(parents),
-                    "parents": ", ".join(_who(people[parent]) for parent in parents),
+                    "parents": ", ".join(who(people[parent]) for parent in parents),
                 }
             )
     for link in parent_links:
@@ -590,7 +590,7 @@ def _shape_problems(family, people, births):
         if parent_birth and child_birth and parent_birth.start > child_birth.end:
             found.append(
                 _("%(parent)s is given as a parent of %(child)s, but was born after them.")
-                % {"parent": _who(people[link.person]), "child": _who(people[link.relative])}
+                % {"parent": who(people[link.person]), "child": who(people[link.relative])}
             )
     spouses = {
         frozenset((link.person, link.relative)) for link in _valid_links(family, Link.SPOUSE)
@@ -602,7 +602,7 @@ def _shape_problems(family, people, births):
         pair = frozenset((link.person, link.relative))
         if pair not in spouses and pair not in siblings:
             continue
-        names = {"parent": _who(people[link.person]), "child": _who(people[link.relative])}
+        names = {"parent": who(people[link.person]), "child": who(people[link.relative])}
         if pair in spouses:
             found.append(
                 _("%(parent)s is given both as a parent and as a spouse of %(child)s.") % names
@@ -614,11 +614,11 @@ def _shape_problems(family, people, births):
 
     cycles = _cycles(family)
     for cycle in cycles:
-        who = _who(people[cycle[0]])
+        first = who(people[cycle[0]])
         if len(cycle) == 2:
             found.append(
                 _("%(who)s would be their own ancestor: they are given as their own parent.")
-                % {"who": who}
+                % {"who": first}
             )
         else:
             found.append(
@@ -626,7 +626,7 @@ def _shape_problems(family, people, births):
                     "%(who)s would be their own ancestor: %(chain)s (each given as a parent of "
                     "the next)."
                 )
-                % {"who": who, "chain": " → ".join(_who(people[number]) for number in cycle)}
+                % {"who": first, "chain": " → ".join(who(people[number]) for number in cycle)}
             )
     if cycles:
         return found
@@ -641,7 +641,7 @@ def _shape_problems(family, people, births):
                     "The generations of %(names)s cannot be worked out: their marriages and "
                     "sibling links contradict the parents given."
                 )
-                % {"names": ", ".join(_who(people[number]) for number in error.members)}
+                % {"names": ", ".join(who(people[number]) for number in error.members)}
             )
     return found
 
@@ -675,7 +675,7 @@ def _married_descendant_problems(family, people, parent_links):
             ):
                 if not descends(ancestor, descendant):
                     continue
-                names = {"ancestor": _who(people[ancestor]), "descendant": _who(people[descendant])}
+                names = {"ancestor": who(people[ancestor]), "descendant": who(people[descendant])}
                 if kind == Link.SPOUSE:
                     found.append(
                         _(
@@ -794,7 +794,7 @@ def _work_problems(period, person, birth, death, today):
 
     def names(**values):
         # Names only for a message written: most periods have none.
-        return {"who": _who(person), "library": period.library or "—", **values}
+        return {"who": who(person), "library": period.library or "—", **values}
 
     for year in dict.fromkeys(year for year in (period.start, period.end) if year is not None):
         if year > today.year:

@@ -154,7 +154,7 @@ class _Member:
             if self.librarian
             else ""
         )
-        self.years = _life_years(person.birth, person.death)
+        self.years = life_years(person.birth, person.death)
         self.name = person.full_name or _("Member %(number)s") % {"number": person.number}
         if person.maiden_name:
             self.name = _("%(name)s (née %(maiden)s)") % {
@@ -185,7 +185,10 @@ def _line_room(line):
     return room - BOOKMARK_W - 6 if line == 0 else room
 
 
-def _life_years(birth, death):
+def life_years(birth, death):
+    """A member's years of life from two partial dates, as every dynasty page writes them (the
+    tree's boxes, the members' list, the applicant's status page): «1925–2001», «ок. 1920–1985»,
+    «род. 1950», «ум. 2001» or ''."""
     born, died = _short_date(birth), _short_date(death)
     if born and died:
         return f"{born}–{died}"

@@ -24,9 +24,9 @@ from kuzbib_site.base.privacy import erase_on_request
 from kuzbib_site.base.routes import not_found, private_page, private_record
 
 from .. import submission
-from ..browse import life_years
 from ..conf import setting
 from ..domain.application import Refused, resubmit
+from ..family import Person, who
 from ..forms import (
     MEMBER_FIELDS,
     MEMBER_PREFIX,
@@ -40,6 +40,7 @@ from ..forms import (
 )
 from ..models import Application
 from ..retention import can_erase, erase_application
+from ..tree import life_years
 
 #: The throttle's name of this form (``KUZBIB_BASE["THROTTLE"]["LIMITS"]``).
 THROTTLE = "dynasty_application"
@@ -215,16 +216,25 @@ def status(request, festival, token):
             period_rows=periods or None,
         )
     value = application.as_family()
+    people = {person.number: person for person in value.people}
     context = {
         "application": application,
-        # Partial dates in the reader's form («март 1952 г.»), as the dynasty's page shows them.
+        # Years of life as the dynasty's page and its tree write them.
         "people": [
             {"person": person, "life": life_years(person.birth, person.death)}
             for person in value.people
         ],
-        "links": value.links,
+        # Each member of a kinship link by name and row number («Иванов Пётр (№ 2)»); a row the
+        # family left out, by its number alone.
+        "links": [
+            {
+                "link": link,
+                "person": who(people.get(link.person) or Person(link.person, "", "")),
+                "relative": who(people.get(link.relative) or Person(link.relative, "", "")),
+            }
+            for link in value.links
+        ],
         "periods": value.periods,
-        "names": {person.number: person.full_name for person in value.people},
         "photos": application.photos.all(),
         "form": form,
         "notices": notices,
