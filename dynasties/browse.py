@@ -15,6 +15,7 @@ queries that does not grow with the dynasties of the festival or the members of 
 from dataclasses import dataclass, field, fields
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
     CharField,
@@ -29,6 +30,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
@@ -409,6 +411,43 @@ def _prefetch_family(page):
     return shown
 
 
+#: How long a drawn tree is kept: it changes only with the published revision, the reader's
+#: language and the year (work that goes on), which its key carries.
+TREE_CACHE_SECONDS = 24 * 3600
+
+
+def tree_cache_key(page):
+    """The cache key of a published dynasty's drawn tree: its page, published revision, the
+    reader's language and the year (work that goes on adds to the service shown)."""
+    return ":".join(
+        (
+            "dynasties:tree",
+            str(page.pk),
+            str(page.live_revision_id),
+            get_language() or "",
+            str(timezone.localdate().year),
+        )
+    )
+
+
+def _drawn_tree(request, page, family, figures, numbers):
+    """The family tree of a published dynasty, drawn once per revision (laying out forty members
+    takes as long as the rest of the page) and kept in the cache; a preview draws its own."""
+    links = {number: f"#member-{number}" for number in numbers}
+
+    def draw():
+        return family_tree.draw(family, figures, title=page.title, links=links)
+
+    if getattr(request, "is_preview", False) or not page.live_revision_id:
+        return draw()
+    key = tree_cache_key(page)
+    tree = cache.get(key)
+    if tree is None:
+        tree = draw()
+        cache.set(key, tree, TREE_CACHE_SECONDS)
+    return tree
+
+
 def dynasty_context(request, page):
     """Everything ``dynasty_page.html`` shows, computed once: the figures, the tree, the
     members with their periods, the gallery, tags, awards and the links back to the festival
@@ -437,12 +476,7 @@ def dynasty_context(request, page):
         for member in page.members.all()
     ]
     members.sort(key=lambda row: row.generation)  # stable: the editor's order within a row
-    tree = family_tree.draw(
-        family,
-        figures,
-        title=page.title,
-        links={row.member.number: f"#member-{row.member.number}" for row in members},
-    )
+    tree = _drawn_tree(request, page, family, figures, [row.member.number for row in members])
     tags = sorted((item.tag for item in page.tagged_items.all()), key=lambda tag: tag.name.lower())
     awards = (
         list(page.awards.select_related("festival").order_by("festival_id", "sort_order"))
