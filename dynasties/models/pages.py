@@ -28,8 +28,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from events.calendar import event_jsonld
 from events.models import EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock, stream_text
+from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.routes import GET, page_route
 
 from .. import family
@@ -108,6 +110,8 @@ class FestivalPage(RoutablePageMixin, EventMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(festival_context(request, self))
+        # schema.org Event, as the conference pages have: search engines list the festival.
+        context["jsonld"] = jsonld_script(event_jsonld(self, request))
         return context
 
 
