@@ -36,6 +36,7 @@ from kuzbib_site.base.routes import GET, page_route
 
 from .. import family
 from ..admin_forms import DynastyPageForm
+from ..panels import FamilyPanel
 
 #: The kind of the festival's line in the site's calendar, named in ``wagtail_hooks``.
 CALENDAR_KIND = "festival"
@@ -185,6 +186,7 @@ class DynastyPage(RoutablePageMixin, Page):
         InlinePanel("members", label=_("Family members")),
         InlinePanel("links", label=_("Kinship")),
         InlinePanel("periods", label=_("Work in libraries")),
+        FamilyPanel(heading=_("The family in figures and as a tree")),
         FieldPanel("story"),
         InlinePanel("photos", label=_("Photo gallery")),
         FieldPanel("tags"),
