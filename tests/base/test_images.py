@@ -13,6 +13,7 @@ from PIL import Image, PngImagePlugin
 
 from kuzbib_site.base import images
 from tests.factories import files
+from tests.site_language import in_site_language
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITS = {"max_pixels": 50_000_000, "max_side": 2000}
@@ -132,16 +133,22 @@ def test_a_decompression_bomb_is_refused_from_its_header():
         images.clean_copy(io.BytesIO(bomb), name="huge.png", **LIMITS)
 
     assert refused.value.code == "too_many_pixels"
-    assert refused.value.message == "The image «huge.png» has too many pixels to process."
+    assert refused.value.message == in_site_language(
+        "The image «%(name)s» has too many pixels to process.", name="huge.png"
+    )
 
 
 def test_an_image_over_the_pixel_limit_is_refused_with_its_size():
     with pytest.raises(images.ImageRefused) as refused:
         images.open_checked(files.huge_png(8000, 7000), 50_000_000, name="big.png")
 
-    assert refused.value.message == (
-        "The image «big.png» is 8000 × 7000 pixels; at most 50 megapixels are accepted. Save a "
-        "smaller copy and send it again."
+    assert refused.value.message == in_site_language(
+        "The image «%(name)s» is %(width)s × %(height)s pixels; at most %(limit)s megapixels are "
+        "accepted. Save a smaller copy and send it again.",
+        name="big.png",
+        width=8000,
+        height=7000,
+        limit=50,
     )
 
 
@@ -169,35 +176,36 @@ def test_decoding_past_the_memory_budget_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("data", "code", "message"),
+    ("data", "code", "msgid"),
     [
         (
             b"<html>not a picture</html>",
             "not_an_image",
-            "The file «x.jpg» is not a JPEG or PNG picture (its content was checked).",
+            "The file «%(name)s» is not a JPEG or PNG picture (its content was checked).",
         ),
         (
             files.pdf(),
             "not_an_image",
-            "The file «x.jpg» is not a JPEG or PNG picture (its content was checked).",
+            "The file «%(name)s» is not a JPEG or PNG picture (its content was checked).",
         ),
         (
             jpeg_with_gps()[:3000],
             "damaged",
-            "The image «x.jpg» is damaged or cut short and cannot be read.",
+            "The image «%(name)s» is damaged or cut short and cannot be read.",
         ),
         (
             b"",
             "not_an_image",
-            "The file «x.jpg» is not a JPEG or PNG picture (its content was checked).",
+            "The file «%(name)s» is not a JPEG or PNG picture (its content was checked).",
         ),
     ],
     ids=["html", "pdf", "truncated-jpeg", "empty"],
 )
-def test_what_is_not_a_whole_picture_is_refused_with_a_message(data, code, message):
+def test_what_is_not_a_whole_picture_is_refused_with_a_message(data, code, msgid):
     with pytest.raises(images.ImageRefused) as refused:
         images.clean_copy(io.BytesIO(data), name="x.jpg", **LIMITS)
 
+    message = in_site_language(msgid, name="x.jpg")
     assert (refused.value.code, refused.value.message) == (code, message)
     assert isinstance(refused.value, ValueError)
 
@@ -223,7 +231,9 @@ def test_a_gif_is_refused_even_though_pillow_reads_it():
         images.clean_copy(out.getvalue(), **LIMITS)
 
     assert refused.value.code == "not_an_image"
-    assert refused.value.message.startswith("The file is not a JPEG or PNG picture")
+    assert refused.value.message == in_site_language(
+        "The file is not a JPEG or PNG picture (its content was checked)."
+    )
 
 
 PROBE = r"""

@@ -4,6 +4,9 @@ erases at once — the same anonymisation as the retention job — and the link 
 application's dynasty page stays. A GET, a post without the CSRF token and a forged link erase
 nothing. The page and the admin show partial dates in the reader's form."""
 
+import html
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -21,11 +24,23 @@ from tests.factories.dynasties import (
     FestivalPageFactory,
     three_generations,
 )
+from tests.site_language import in_site_language
 
 pytestmark = pytest.mark.django_db
 
 Status = Application.Status
 CONFIRM = {"action": "erase", "confirm": "yes"}
+
+
+def kept_page_notice():
+    """What the confirmation says of an accepted application's dynasty page, as on the page."""
+    return html.escape(
+        in_site_language(
+            "The dynasty's page the editors made from your application stays on the festival's "
+            "site (once they publish it): it is their publication, prepared with your consent. To "
+            "change or remove it, write to the festival's editors."
+        )
+    )
 
 
 def status_url(festival, token):
@@ -81,8 +96,8 @@ def test_the_first_press_asks_for_confirmation_and_erases_nothing(client, festiv
     assert confirm["Referrer-Policy"] == "strict-origin"  # the page's own form posts pass CSRF
     assert 'name="confirm" value="yes"' in text
     # Still waiting for the editors: erasing it takes it out of the festival, and says so.
-    assert "Your application will be cancelled first." in text
-    assert "stays on the festival's site" not in text
+    assert in_site_language("Your application will be cancelled first.") in text
+    assert kept_page_notice() not in text
 
 
 def test_the_confirmed_press_erases_everything_and_the_link_dies(client, festival):
@@ -100,7 +115,7 @@ def test_the_confirmed_press_erases_everything_and_the_link_dies(client, festiva
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert "Your data is deleted" in response.content.decode()
+    assert in_site_language("Your data is deleted") in response.content.decode()
     application.refresh_from_db()
     assert application.anonymised_at is not None
     assert application.last_name == ERASED_NAME
@@ -123,9 +138,12 @@ def test_the_confirmed_press_erases_everything_and_the_link_dies(client, festiva
     # The dead link, pressed again or opened: the not-found page, nothing more.
     for again in (client.post(url, CONFIRM), client.get(url)):
         assert again.status_code == 404
-        assert "Application not found" in again.content.decode()
+        assert in_site_language("Application not found") in again.content.decode()
     # The editors can no longer decide it.
-    with pytest.raises(applications.Refused, match="erased"):
+    erased = in_site_language(
+        "The family's data in this application is erased: it can no longer be changed."
+    )
+    with pytest.raises(applications.Refused, match=re.escape(erased)):
         applications.accept(application, None)
 
 
@@ -139,9 +157,8 @@ def test_an_accepted_application_is_erased_and_its_dynasty_page_stays(client, fe
     url = status_url(festival, application.token)
 
     confirm = client.get(url + "?erase=1").content.decode()
-    assert "stays on the festival's site" in confirm
-    assert "write to the festival's editors" in confirm
-    assert "Your application will be cancelled first." not in confirm
+    assert kept_page_notice() in confirm
+    assert in_site_language("Your application will be cancelled first.") not in confirm
 
     assert client.post(url, CONFIRM).status_code == 200
 

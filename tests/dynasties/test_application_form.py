@@ -4,6 +4,7 @@ submit buttons, keeping what was typed and renumbering the kinship; a closed fes
 the form is throttled and reads a bounded number of queries. Celery runs eagerly."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -17,8 +18,15 @@ from tests.dynasties.application_data import application_data
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
+from tests.site_language import date_in_site_language, in_site_language
 
 pytestmark = pytest.mark.django_db
+
+
+PHOTOS_NOT_KEPT = (
+    "The photos you attached are not kept when the form is shown again (a browser cannot send "
+    "them back): attach them again before sending."
+)
 
 
 def form_url(festival):
@@ -103,8 +111,9 @@ def test_adding_a_member_keeps_what_was_typed_and_saves_nothing(client, festival
     assert 'name="member-TOTAL_FORMS" value="5"' in text
     assert 'name="member-4-last_name"' in text
     assert 'value="Иванова"' in text and 'value="Пётр"' in text
-    assert re.search(r'<option value="3" selected>(№|No\.) 3 Иванова Анна</option>', text)
-    assert "attach them again" in text or "прикрепите" in text
+    anna = f"{in_site_language('No. %(number)s', number=3)} Иванова Анна"
+    assert f'<option value="3" selected>{anna}</option>' in text
+    assert html.escape(in_site_language(PHOTOS_NOT_KEPT)) in text
     # No error is shown for what is not sent yet.
     assert 'class="form-errors"' not in text
 
@@ -125,7 +134,12 @@ def test_removing_a_member_renumbers_the_rows_and_their_kinship(client, festival
     assert '<option value="1" selected>' in parents
     parent1 = re.search(r'name="member-0-parent1"[^>]*>(.*?)</select>', text, re.S).group(1)
     assert "selected" not in parent1.split("</option>", 1)[1]
-    assert "Family member No. 1 is removed" in text or "№ 1 удалён" in text
+    removed = in_site_language(
+        "Family member No. %(number)s is removed; the members after them moved up one number, "
+        "and the links to them follow.",
+        number=1,
+    )
+    assert html.escape(removed) in text
     period = re.search(r'name="period-0-member"[^>]*>(.*?)</select>', text, re.S).group(1)
     assert 'value="" selected' in period
 
@@ -165,9 +179,10 @@ def test_a_closed_festival_says_so_and_takes_nothing(client, home_page, municipa
     )
     response = client.get(form_url(closed))
     assert response.status_code == 200
-    assert "Applications closed on" in response.content.decode() or "закрыт" in (
-        response.content.decode()
+    closed_on = in_site_language(
+        "Applications closed on %(date)s.", date=date_in_site_language(closed.applications_close_at)
     )
+    assert html.escape(closed_on) in response.content.decode()
     response = client.post(form_url(closed), application_data(municipality))
     assert response.status_code == 200
     assert Application.objects.count() == 0
@@ -177,7 +192,12 @@ def test_a_closed_festival_says_so_and_takes_nothing(client, home_page, municipa
         applications_open_from=timezone.now() + datetime.timedelta(days=3),
         applications_close_at=timezone.now() + datetime.timedelta(days=30),
     )
-    assert "Applications are accepted from" in client.get(form_url(later)).content.decode()
+    accepted_from = in_site_language(
+        "Applications are accepted from %(start)s until %(end)s.",
+        start=date_in_site_language(later.applications_open_from),
+        end=date_in_site_language(later.applications_close_at),
+    )
+    assert html.escape(accepted_from) in client.get(form_url(later)).content.decode()
 
 
 def test_the_form_is_throttled(client, festival, municipality, settings):

@@ -2,6 +2,7 @@
 (no application, no photo half-stored)."""
 
 import datetime
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,9 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from dynasties.models import Application, ApplicationPhoto
+from kuzbib_site.base import partial_dates
 from tests.dynasties.application_data import MEMBERS, application_data
 from tests.factories import files as sample
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
+from tests.site_language import in_site_language, in_site_language_plural
 
 pytestmark = pytest.mark.django_db
 
@@ -29,30 +32,67 @@ def member(row, **changes):
     return {**MEMBERS[row], **changes}
 
 
+def shown(msgid, **values):
+    """The message as the page shows it: in the site's language, escaped."""
+    return html.escape(in_site_language(msgid, **values))
+
+
+def named(name, number):
+    """How a message names a family member: «Иванова Мария Петровна (№ 1)»."""
+    return in_site_language("%(name)s (No. %(number)s)", name=name, number=number)
+
+
 def test_a_kinship_cycle_is_refused(client, festival, municipality):
     members = [member(0, parent1="4"), *MEMBERS[1:]]
     text = refused(client, festival, application_data(municipality, members=members))
-    assert "would be their own ancestor" in text
-    assert "Иванова Мария Петровна (No. 1)" in text or "(№ 1)" in text
+    maria = named("Иванова Мария Петровна", 1)
+    chain = [maria, named("Иванов Пётр Иванович", 2), named("Иванова Ольга", 4), maria]
+    assert (
+        shown(
+            "%(who)s would be their own ancestor: %(chain)s (each given as a parent of the next).",
+            who=maria,
+            chain=" → ".join(chain),
+        )
+        in text
+    )
 
 
 def test_dates_in_the_future_are_refused(client, festival, municipality):
     future = str(timezone.localdate().year + 2)
     members = [*MEMBERS[:3], member(3, birth=future)]
     text = refused(client, festival, application_data(municipality, members=members))
-    assert "is in the future" in text
+    assert (
+        shown(
+            "The birth date of %(who)s, %(date)s, is in the future.",
+            who=named("Иванова Ольга", 4),
+            date=partial_dates.display(future),
+        )
+        in text
+    )
 
 
 def test_an_end_before_the_start_is_refused(client, festival, municipality):
     data = application_data(municipality, **{"period-0-end": "1940"})
     text = refused(client, festival, data)
-    assert "ends in 1940, before it begins in 1950" in text
+    assert (
+        shown(
+            "Work of %(who)s at «%(library)s» ends in %(end)s, before it begins in %(start)s.",
+            who=named("Иванова Мария Петровна", 1),
+            library="Кемеровская областная библиотека",
+            end=1940,
+            start=1950,
+        )
+        in text
+    )
 
 
 def test_a_date_that_is_no_date_is_refused_at_its_field(client, festival, municipality):
     members = [member(0, birth="31.02.1925"), *MEMBERS[1:]]
     text = refused(client, festival, application_data(municipality, members=members))
-    assert "1925 has no day 31" in text or "нет 31" in text
+    february = in_site_language("February")
+    assert (
+        shown("%(month)s %(year)s has no day %(day)s.", month=february, year=1925, day=31) in text
+    )
     assert 'href="#id_member-0-birth"' in text
 
 
@@ -73,7 +113,13 @@ def test_two_hundred_member_rows_are_refused(festival, municipality):
     data = {**application_data(municipality, members=members), "csrfmiddlewaretoken": token}
     response = client.post(festival.url + "zayavka/", data)
     assert response.status_code == 200
-    assert "at most 60 family members" in response.content.decode()
+    too_many = in_site_language_plural(
+        "An application may name at most %(num)d family member. Nothing has been saved.",
+        "An application may name at most %(num)d family members. Nothing has been saved.",
+        60,
+        num=60,
+    )
+    assert html.escape(too_many) in response.content.decode()
     assert Application.objects.count() == 0
 
 
@@ -85,7 +131,13 @@ def test_more_fields_than_the_site_reads_is_a_clear_bad_request(festival, munici
     data = {**application_data(municipality, members=members), "csrfmiddlewaretoken": token}
     response = client.post(festival.url + "zayavka/", data)
     assert response.status_code == 400
-    assert "Nothing has been saved" in response.content.decode()
+    assert (
+        shown(
+            "The browser sent more than the site takes in one request (too many form rows or "
+            "fields), or the request was damaged. Nothing has been saved."
+        )
+        in response.content.decode()
+    )
     assert Application.objects.count() == 0
 
 
@@ -96,15 +148,29 @@ def test_a_pdf_named_jpg_is_not_a_photo(client, festival, municipality):
         SimpleUploadedFile("портрет.jpg", sample.pdf()),
     ]
     text = refused(client, festival, data)
-    assert "«портрет.jpg» is not a JPEG, PNG document" in text
-    assert "attach them again" in text
+    assert (
+        shown(
+            "The file «%(name)s» is not a %(kinds)s document (its content was checked, not its "
+            "name).",
+            name="портрет.jpg",
+            kinds="JPEG, PNG",
+        )
+        in text
+    )
+    assert (
+        shown(
+            "The photos you attached are not kept when the form is shown again (a browser cannot "
+            "send them back): attach them again before sending."
+        )
+        in text
+    )
 
 
 def test_a_decompression_bomb_is_refused_from_its_header(client, festival, municipality):
     data = application_data(municipality)
     data["photos"] = [SimpleUploadedFile("бомба.png", sample.huge_png())]
     text = refused(client, festival, data)
-    assert "«бомба.png»" in text and ("pixels" in text or "пиксел" in text)
+    assert shown("The image «%(name)s» has too many pixels to process.", name="бомба.png") in text
 
 
 def test_too_many_photos_are_refused(client, festival, municipality):
@@ -113,14 +179,19 @@ def test_too_many_photos_are_refused(client, festival, municipality):
         SimpleUploadedFile(f"фото{n}.png", sample.image("png", size=(20, 20))) for n in range(11)
     ]
     text = refused(client, festival, data)
-    assert "At most 10 photos may be attached; 11 were." in text
+    assert (
+        shown("At most %(count)s photos may be attached; %(sent)s were.", count=10, sent=11) in text
+    )
 
 
 def test_missing_consent_is_refused(client, festival, municipality):
     data = application_data(municipality)
     del data["consent"]
     text = refused(client, festival, data)
-    assert "Without consent to personal-data processing" in text
+    assert (
+        shown("Without consent to personal-data processing we cannot accept the application.")
+        in text
+    )
 
 
 def test_an_oversized_story_is_refused(client, festival, municipality):

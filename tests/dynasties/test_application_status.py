@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
 from dynasties.family import Family, Link, Person
 from tests.factories.dynasties import ApplicationFactory
+from tests.site_language import in_site_language
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +26,13 @@ def plain(text):
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def ru(msgid, **values):
-    with translation.override("ru"):
-        return gettext(msgid) % values
-
-
 def test_kinship_names_the_members_with_their_numbers(client, festival):
     text = plain(status_text(client, festival, ApplicationFactory(festival=festival)))
-    petr = ru("%(name)s (No. %(number)s)", name="Иванов Пётр Иванович", number=2)
-    anna = ru("%(name)s (No. %(number)s)", name="Иванова Анна Сергеевна", number=3)
-    assert ru("%(one)s and %(other)s are spouses", one=petr, other=anna) in text
-    olga = ru("%(name)s (No. %(number)s)", name="Иванова Ольга Петровна", number=4)
-    assert ru("%(one)s is a parent of %(other)s", one=petr, other=olga) in text
+    petr = in_site_language("%(name)s (No. %(number)s)", name="Иванов Пётр Иванович", number=2)
+    anna = in_site_language("%(name)s (No. %(number)s)", name="Иванова Анна Сергеевна", number=3)
+    assert in_site_language("%(one)s and %(other)s are spouses", one=petr, other=anna) in text
+    olga = in_site_language("%(name)s (No. %(number)s)", name="Иванова Ольга Петровна", number=4)
+    assert in_site_language("%(one)s is a parent of %(other)s", one=petr, other=olga) in text
 
 
 def test_a_name_the_family_typed_is_escaped(client, festival):

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from PIL import Image
 
 from dynasties import photos, tasks
@@ -18,6 +17,7 @@ from kuzbib_site.base import images
 from tests.base.test_images import GPS_IFD, jpeg_with_gps
 from tests.factories import files
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
+from tests.site_language import in_site_language
 
 Status = ApplicationPhoto.Status
 
@@ -115,12 +115,6 @@ NOT_A_PICTURE = (
     "The file «%(name)s» is not a %(kinds)s document (its content was checked, not its name)."
 )
 DAMAGED = "The image «%(name)s» is damaged or cut short and cannot be read."
-
-
-def in_site_language(msgid, **values):
-    """The message as the family reads it: in the site's language (Russian)."""
-    with translation.override("ru"):
-        return gettext(msgid) % values
 
 
 @pytest.mark.parametrize(
