@@ -141,14 +141,15 @@ class Filters:
         return bool(self.municipality or self.library or self.tag)
 
 
+def public_dynasties():
+    """The live dynasties anybody may read (a dynasty restricted on its own page is left out: a
+    subquery, no query of its own)."""
+    return DynastyPage.objects.live().exclude(pk__in=PageViewRestriction.objects.values("page_id"))
+
+
 def live_dynasties(festival):
-    """The live dynasties of ``festival`` that anybody may read (a dynasty restricted on its
-    own page is left out: a subquery, no query of its own)."""
-    return (
-        DynastyPage.objects.child_of(festival)
-        .live()
-        .exclude(pk__in=PageViewRestriction.objects.values("page_id"))
-    )
+    """The public dynasties listed under ``festival``."""
+    return public_dynasties().child_of(festival)
 
 
 def narrowed(festival, filters, *, without=""):
@@ -286,12 +287,14 @@ def _card(page):
 
 
 def nominations(festival):
-    """The festival's nominations, each with its awarded live dynasties (two queries)."""
+    """The festival's nominations, each with its awarded public dynasties (two queries). A
+    dynasty keeps one page, under the festival it took part in first: one awarded again at a later
+    festival is linked from there too."""
     return list(
         FestivalNomination.objects.filter(festival=festival).prefetch_related(
             Prefetch(
                 "winners",
-                queryset=live_dynasties(festival).order_by("family_name", "pk"),
+                queryset=public_dynasties().order_by("family_name", "pk"),
                 to_attr="awarded",
             )
         )

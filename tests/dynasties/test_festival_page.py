@@ -14,6 +14,7 @@ from dynasties.models import DynastyPage, DynastyPhoto, FestivalNomination, Fest
 from kuzbib_site.home.models import HomePage, StandardPage
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories.dynasties import DynastyPageFactory, FestivalPageFactory
+from tests.site_language import in_site_language
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +291,19 @@ def test_html_in_names_is_escaped(client, festival):
     text = client.get(festival.url).content.decode()
     assert "<script>alert(1)" not in text and "<b>Округ" not in text and "<i>тег" not in text
     assert html.escape("<script>alert(1)</script>Ивановы") in text
+
+
+def test_a_later_festivals_dynasty_awarded_earlier_is_linked(client, home_page, festival):
+    """A dynasty keeps one page: awarded at an earlier festival, it is linked from there too;
+    a festival without dynasties of its own shows no list form."""
+    earlier = FestivalPageFactory(parent=home_page, title="Фестиваль — 2009", slug="festival-2009")
+    winner = DynastyPageFactory(parent=festival, family_name="Петровы")
+    nomination = FestivalNomination.objects.create(festival=earlier, title="Старейшая династия")
+    nomination.winners.set([winner])
+    nomination.save()  # a ParentalManyToManyField is written with its record
+
+    text = client.get(earlier.url).content.decode()
+
+    assert f'<a href="{winner.url}">Петровы</a>' in text
+    assert 'name="sort"' not in text
+    assert in_site_language("The festival has no dynasties yet.") in text
