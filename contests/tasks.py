@@ -2,15 +2,12 @@
 call plain modules (``processing``, ``submission``, ``archive``, ``domain.entry``). Each returns
 quietly when its record is gone, and each may run twice without doing the work twice."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from kuzbib_site.base.queue import enqueue
+from kuzbib_site.base.queue import MAIL_TASK, TRANSIENT_ERRORS, enqueue
 from kuzbib_site.base.uploads import address_space_limit, worker_memory
 
 from . import (
@@ -26,27 +23,13 @@ from . import (
 from .conf import setting
 from .domain import entry as entries
 
-# Worth another try later: a database restart, a network disk away for a moment.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
-# The participant's e-mails: retried while the mail server is away; each claims its message
-# first, so a retry or a second delivery sends it once.
-MAIL = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (SMTPException, ConnectionError),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
-
-
 # Files built in the background on the ``pdf`` queue (the entries' ZIP, the documents of
 # judging), sent by a request (``<module>.request``) and again by the builds' sweeper
 # (``kuzbib.base.sweep_builds``).
 BUILD = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT,
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
     "max_retries": 3,
     "soft_time_limit": 1800,
@@ -59,7 +42,7 @@ BUILD = {
     name="kuzbib.contests.process_entry",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=600,
     max_retries=setting("PROCESSING_MAX_ATTEMPTS"),
@@ -77,12 +60,12 @@ def process_entry(self, *, entry_id):
         entries.give_up(entry_id, gettext_noop("Processing took longer than allowed."))
 
 
-@shared_task(name="kuzbib.contests.send_entry_receipt", **MAIL)
+@shared_task(name="kuzbib.contests.send_entry_receipt", **MAIL_TASK)
 def send_entry_receipt(*, entry_id):
     submission.send_receipt(entry_id)
 
 
-@shared_task(name="kuzbib.contests.send_entry_status", **MAIL)
+@shared_task(name="kuzbib.contests.send_entry_status", **MAIL_TASK)
 def send_entry_status(*, entry_id):
     submission.send_status(entry_id)
 
@@ -112,7 +95,7 @@ def sweep():
         enqueue(send_diploma, diploma_id=diploma_id)
 
 
-@shared_task(name="kuzbib.contests.send_jury_invitation", **MAIL)
+@shared_task(name="kuzbib.contests.send_jury_invitation", **MAIL_TASK)
 def send_jury_invitation(*, member_id):
     """Sent when a jury member is added or invited again, and by the sweeper."""
     invitations.send_invitation(member_id)
@@ -122,7 +105,7 @@ def send_jury_invitation(*, member_id):
     name="kuzbib.contests.send_jury_reminders",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     max_retries=5,
     ignore_result=True,
@@ -138,7 +121,7 @@ def build_diplomas(*, build_id):
     diplomas.build(build_id)
 
 
-@shared_task(name="kuzbib.contests.send_diploma", **MAIL)
+@shared_task(name="kuzbib.contests.send_diploma", **MAIL_TASK)
 def send_diploma(*, diploma_id):
     """Sent by the diplomas' batch for each participant, and by the sweeper."""
     diplomas.send(diploma_id)

@@ -2,14 +2,11 @@
 call plain modules (``photos``, ``emails``). Each returns quietly when its record is gone, and
 each may run twice without doing the work twice."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from kuzbib_site.base.queue import enqueue
+from kuzbib_site.base.queue import MAIL_TASK, TRANSIENT_ERRORS, enqueue
 from kuzbib_site.base.uploads import address_space_limit, worker_memory
 
 from . import emails, photos
@@ -25,25 +22,12 @@ FIGURE_COLUMNS = (
     "figures_year",
 )
 
-# Worth another try later: a database restart, a network disk away for a moment.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
-# The contact person's e-mails: retried while the mail server is away; each claims its message
-# first, so a retry or a second delivery sends it once.
-MAIL = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (SMTPException, ConnectionError),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
-
 
 @shared_task(
     name="kuzbib.dynasties.process_photo",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=600,
     max_retries=setting("PHOTO_MAX_ATTEMPTS"),
@@ -72,13 +56,13 @@ def sweep_photos():
         enqueue(process_photo, photo_id=photo_id)
 
 
-@shared_task(name="kuzbib.dynasties.send_receipt", **MAIL)
+@shared_task(name="kuzbib.dynasties.send_receipt", **MAIL_TASK)
 def send_receipt(*, application_id):
     """Sent on commit when a family applies, and by the sweeper."""
     emails.send_receipt(application_id)
 
 
-@shared_task(name="kuzbib.dynasties.send_status", **MAIL)
+@shared_task(name="kuzbib.dynasties.send_status", **MAIL_TASK)
 def send_status(*, application_id):
     """Sent on commit after each decision (``domain.application``), and by the sweeper."""
     emails.send_status(application_id)

@@ -6,11 +6,28 @@ logged, and the app's sweeper (Celery beat) sends it again once the broker is ba
 participant still gets a normal answer and nothing is lost."""
 
 import logging
+from smtplib import SMTPException
 
-from django.db import transaction
+from django.db import InterfaceError, transaction
+from django.db import OperationalError as DatabaseError
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
+
+#: Errors a task tries again later: a database restart, a network disk away for a moment.
+TRANSIENT_ERRORS = (DatabaseError, InterfaceError, OSError)
+
+#: The options of a task that sends one e-mail (a receipt, a decision): tried again while the mail
+#: server is away; the task claims its message first (``base.mail.send_once``), so a retry or a
+#: second delivery sends it once.
+MAIL_TASK = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (SMTPException, ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 # A few quick tries rather than Celery's default wait: the request is waiting.
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
