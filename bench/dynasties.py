@@ -14,7 +14,7 @@ size; the pages are then loaded like the site's (``bench.load``).
 import argparse
 import json
 
-from bench.services import BenchError, log, run_python, step_main
+from bench.services import BenchError, fmt, log, measured_page, run_python, step_main
 
 MEMBERS = 40
 SLUG = "bench-dynasty"
@@ -44,10 +44,6 @@ SPEC = {
 }
 
 
-def _ratio(value, base):
-    return value / base if value is not None and base else None
-
-
 def measure(env, bare_p50, load_url):
     """Set the dynasty up, then count and load its page and the festival's listing.
     ``load_url(url)`` loads a page like ``bench.run`` loads the site's. Returns the report's
@@ -64,38 +60,14 @@ def measure(env, bare_p50, load_url):
         return report
     for name in ("dynasty", "festival"):
         try:
-            report[name] = page(env, report["setup"][name], bare_p50, load_url)
+            report[name] = measured_page(
+                env, report["setup"][name], bare_p50, load_url, QUERY_BUDGET
+            )
         except BenchError as error:
             log(f"dynasties {name} failed: {error}")
             report[name] = {"error": str(error), "failures": 1}
         report["failures"] += report[name]["failures"]
     return report
-
-
-def page(env, path, bare_p50, load_url):
-    """One page's SQL queries (``bench.queries``, warm) and load (``bench.load``)."""
-    queries = json.loads(run_python(["-m", "bench.queries", path], env, f"queries {path}"))[path]
-    load = load_url(path)
-    failures = load["failures"] + load["warmup_failures"]
-    failures += 0 if 200 <= queries["status"] < 300 else 1
-    problems = []
-    if queries["queries"] > QUERY_BUDGET:
-        problems.append(f"{queries['queries']} SQL queries, more than {QUERY_BUDGET}")
-    return {
-        "path": path,
-        "p50_ms": load["p50_ms"],
-        "p95_ms": load["p95_ms"],
-        "rps": load["rps"],
-        "p50_ratio": _ratio(load["p50_ms"], bare_p50),
-        "sql_queries": queries["queries"],
-        "sql_queries_cold": queries["cold_queries"],
-        "problems": problems,
-        "failures": failures + (1 if problems else 0),
-    }
-
-
-def fmt(value, spec):
-    return "—" if value is None else format(value, spec)
 
 
 def section(report):

@@ -30,7 +30,16 @@ figure. The Django side of each step is ``python -m bench.heroes_steps COMMAND``
 
 import json
 
-from bench.services import BenchError, celery_worker, log, run_python, tail
+from bench.services import (
+    BenchError,
+    celery_worker,
+    fmt,
+    log,
+    measured_page,
+    ratio,
+    run_python,
+    tail,
+)
 
 ROWS = 20_000
 TEMPLATES = 500  # different heroes generated; each is written under ROWS / TEMPLATES names
@@ -43,10 +52,6 @@ SEED = 1943
 
 def _json(args, env, what, timeout=900):
     return json.loads(run_python(["-m", "bench.heroes_steps", *args], env, what, timeout=timeout))
-
-
-def _ratio(value, base):
-    return value / base if value is not None and base else None
 
 
 def _step(report, name, work):
@@ -103,7 +108,11 @@ def measure(env, workdir, base_url, bare_p50, load_url):
     if urls.get("error"):
         return report
     for name in ("index", "hero"):
-        _step(report, name, lambda name=name: page(env, urls[name], bare_p50, load_url))
+        _step(
+            report,
+            name,
+            lambda name=name: measured_page(env, urls[name], bare_p50, load_url, QUERY_BUDGET),
+        )
 
     harvest = _step(
         report,
@@ -115,34 +124,12 @@ def measure(env, workdir, base_url, bare_p50, load_url):
             timeout=HARVEST_TIMEOUT + 60,
         ),
     )
-    harvest["p50_ratio"] = _ratio(harvest.get("p50_ms"), bare_p50)
+    harvest["p50_ratio"] = ratio(harvest.get("p50_ms"), bare_p50)
     if harvest.get("middle"):
         # A response from the middle of the harvest reads as much as the first: the token's
         # keyset cursor, not an OFFSET that grows with the harvest.
         _step(report, "oai_queries", lambda: oai_queries(env, urls["oai_first"], harvest["middle"]))
     return report
-
-
-def page(env, path, bare_p50, load_url):
-    """One page's SQL queries (``bench.queries``, warm) and load (``bench.load``)."""
-    queries = json.loads(run_python(["-m", "bench.queries", path], env, f"queries {path}"))[path]
-    load = load_url(path)
-    failures = load["failures"] + load["warmup_failures"]
-    failures += 0 if 200 <= queries["status"] < 300 else 1
-    problems = []
-    if queries["queries"] > QUERY_BUDGET:
-        problems.append(f"{queries['queries']} SQL queries, more than {QUERY_BUDGET}")
-    return {
-        "path": path,
-        "p50_ms": load["p50_ms"],
-        "p95_ms": load["p95_ms"],
-        "rps": load["rps"],
-        "p50_ratio": _ratio(load["p50_ms"], bare_p50),
-        "sql_queries": queries["queries"],
-        "sql_queries_cold": queries["cold_queries"],
-        "problems": problems,
-        "failures": failures + (1 if problems else 0),
-    }
 
 
 def oai_queries(env, first, middle):
@@ -153,10 +140,6 @@ def oai_queries(env, first, middle):
         "middle": counted[middle]["queries"],
         "failures": failures,
     }
-
-
-def fmt(value, spec):
-    return "—" if value is None else format(value, spec)
 
 
 def section(report):

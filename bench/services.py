@@ -295,3 +295,35 @@ def worker_memory(master_pid):
         "peak_max_mib": max(peaks),
         "rss_sum_mib": sum(current),
     }
+
+
+def ratio(value, base):
+    """``value`` as a multiple of ``base`` (the bare view's p50), None when either is missing."""
+    return value / base if value is not None and base else None
+
+
+def fmt(value, spec):
+    return "—" if value is None else format(value, spec)
+
+
+def measured_page(env, path, bare_p50, load_url, query_budget):
+    """One page's SQL queries (``bench.queries``, warm and cold) and load (``bench.load``), with
+    its p50 as a multiple of the bare view's; more queries than ``query_budget`` is a failure."""
+    queries = json.loads(run_python(["-m", "bench.queries", path], env, f"queries {path}"))[path]
+    load = load_url(path)
+    failures = load["failures"] + load["warmup_failures"]
+    failures += 0 if 200 <= queries["status"] < 300 else 1
+    problems = []
+    if queries["queries"] > query_budget:
+        problems.append(f"{queries['queries']} SQL queries, more than {query_budget}")
+    return {
+        "path": path,
+        "p50_ms": load["p50_ms"],
+        "p95_ms": load["p95_ms"],
+        "rps": load["rps"],
+        "p50_ratio": ratio(load["p50_ms"], bare_p50),
+        "sql_queries": queries["queries"],
+        "sql_queries_cold": queries["cold_queries"],
+        "problems": problems,
+        "failures": failures + (1 if problems else 0),
+    }
