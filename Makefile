@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast bench lint format messages makemessages install worker beat clean
+.PHONY: demo test test-fast bench lint format messages makemessages install worker beat clean screenshots
 
 $(STAMP): pyproject.toml
 	@if [ -x $(PY) ]; then echo "Using $(VENV) ($$($(PY) --version))"; else \
@@ -36,9 +36,12 @@ messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)" >&2; exit 1; }
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
+# HOST and PORT say where it serves (make demo PORT=8080): the logins printed and the links in
+# the e-mails it prints carry them.
+demo: export WAGTAILADMIN_BASE_URL = http://$(HOST):$(PORT)
 demo: messages
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Serving the demo site on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -49,6 +52,11 @@ test: messages
 # The inner loop: no browser, no Redis or worker processes, nothing that takes long on its own.
 test-fast: messages
 	$(BIN)/pytest -m "not browser and not services and not slow" $(PYTEST_ARGS)
+
+# The README's screenshots of every public page type at 1366 and 390 px, from the demo site, by
+# the browser test that checks them (it needs chromium, as the suite does).
+screenshots: messages
+	KUZBIB_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: messages
 	$(PY) -m bench.run
@@ -64,7 +72,7 @@ format: $(STAMP)
 
 # Russian and English catalogues from the sources: one per plugin app and the core (in their own
 # locale/, so that a site installing them gets the translations) and one for our site (locale/).
-APP_CATALOGUES := kuzbib_site/base events contests heroes_archive dynasties
+APP_CATALOGUES := kuzbib_site/base events contests heroes_archive dynasties periodicals
 makemessages: $(STAMP)
 	for app in $(APP_CATALOGUES); do \
 		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l ru -l en --no-obsolete) || exit 1; \

@@ -41,7 +41,7 @@ from bench.services import (
 )
 
 SUBMISSIONS = 100  # measured POSTs
-SUBMIT_USERS = 2  # concurrent participants (gunicorn has two sync workers)
+SUBMIT_USERS = 2  # concurrent participants
 SUBMIT_WARMUP = 4  # POSTs before measuring, not counted (their entries are checked too)
 SUBMIT_PDF_KB = 200
 PIPELINE_ENTRIES = 60

@@ -5,7 +5,9 @@ which the orchestrator (subprocesses, psycopg) should not inherit. Prints one JS
 p50/p95/mean latency in milliseconds, requests per second, request and failure counts.
 
 Latencies are taken from every request event (float milliseconds) rather than from locust's
-aggregated stats, which round to whole milliseconds and would flatten a ~1 ms baseline.
+aggregated stats, which round to whole milliseconds and would flatten a ~1 ms baseline. The
+measured responses' ``X-Kuzbib-Cache`` headers (the page cache's hit, miss or bypass) are
+counted, so that a cached figure is known to be made of hits.
 """
 
 import argparse
@@ -13,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+from collections import Counter
 
 import gevent
 from gevent.event import Event
@@ -21,6 +24,7 @@ from locust.env import Environment
 from locust.exception import StopUser
 
 HEADERS = {"X-Forwarded-Proto": "https"}
+CACHE_HEADER = "X-Kuzbib-Cache"
 
 
 class Budget:
@@ -31,6 +35,7 @@ class Budget:
         self.total = total
         self.times_ms = []
         self.failures = []
+        self.cache = Counter()  # X-Kuzbib-Cache value -> responses ("none" without the header)
         self.done = Event()
         self.client_cpu_warning = False
 
@@ -40,8 +45,10 @@ class Budget:
         self.remaining -= 1
         return True
 
-    def record(self, response_time, exception):
+    def record(self, response_time, exception, response):
         self.times_ms.append(response_time)
+        headers = getattr(response, "headers", None) or {}
+        self.cache[headers.get(CACHE_HEADER) or "none"] += 1
         if exception is not None:
             self.failures.append(str(exception)[:200])
         if len(self.times_ms) >= self.total:
@@ -72,7 +79,9 @@ def run(base_url, path, requests, users, timeout):
     user_class = make_user(path, budget)
     env = Environment(user_classes=[user_class], host=base_url)
     env.events.request.add_listener(
-        lambda response_time, exception=None, **_: budget.record(response_time, exception)
+        lambda response_time, exception=None, response=None, **_: budget.record(
+            response_time, exception, response
+        )
     )
     runner = env.create_local_runner()
     started = time.perf_counter()
@@ -102,6 +111,7 @@ def summarize(budget, elapsed):
         "p95_ms": p95,
         "mean_ms": statistics.fmean(times) if times else None,
         "rps": len(times) / elapsed if elapsed > 0 else None,
+        "cache": dict(budget.cache),
         "elapsed_s": elapsed,
         # locust saw its own process above 90% CPU: the client, not the server, may be the limit
         "client_cpu_warning": budget.client_cpu_warning,

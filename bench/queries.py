@@ -3,7 +3,10 @@
 Uses the same settings and database as the gunicorn of the run (the caller sets the
 environment). Each URL is requested twice with ``django.test.Client`` and the second request's
 queries are counted: the first fills caches (site root paths, the main menu...), and the load
-test measures that warm state too. Prints one JSON object keyed by URL.
+test measures that warm state too. With the page cache on (production settings) the second
+request of a cacheable page is a cache hit, and its count is the hit's; the run counts the
+uncached pages in a process with ``KUZBIB_PAGE_CACHE=off``. Each result carries the second
+response's ``X-Kuzbib-Cache`` header. Prints one JSON object keyed by URL.
 """
 
 import json
@@ -31,6 +34,7 @@ def count_queries(paths):
             "queries": len(warm),
             "cold_queries": len(cold),
             "status": response.status_code,
+            "cache": response.headers.get("X-Kuzbib-Cache"),
         }
     return results
 

@@ -193,19 +193,28 @@ def redis_service(env_url, workdir):
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
-def _get(url, timeout=5):
+def fetch(url, timeout=5):
+    """One GET as the proxy would send it; returns (status, headers), errors included."""
     request = urllib.request.Request(url, headers=PROXY_HEADERS)  # noqa: S310 - our own http URL
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status
+            response.read()
+            return response.status, response.headers
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, error.headers
+
+
+def _get(url, timeout=5):
+    return fetch(url, timeout)[0]
 
 
 @contextmanager
-def gunicorn(env, workdir, workers=2):
-    """gunicorn with sync workers on a free loopback port; yields (base URL, process, log path)
-    once ``/healthz`` answers 200."""
+def gunicorn(env, workdir, name):
+    """gunicorn with the project's ``gunicorn.conf.py`` (production's workers, preload and
+    ``gc.freeze``) on a free loopback port; yields (base URL, process, log path) once
+    ``/healthz`` answers 200. ``name`` tells the run's instances apart: each has its own log and
+    its own control socket in ``workdir``, so two instances (or a gunicorn of the real site on
+    the same account, whose default socket is ``~/.gunicorn/gunicorn.ctl``) never share one."""
     executable = BIN / "gunicorn"
     if not executable.exists():
         executable = shutil.which("gunicorn")
@@ -213,14 +222,11 @@ def gunicorn(env, workdir, workers=2):
             raise BenchError("gunicorn is not installed in this virtualenv (pip install gunicorn)")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = Path(workdir) / "gunicorn.log"
+    log_path = Path(workdir) / f"gunicorn-{name}.log"
     command = [
         str(executable),
-        "kuzbib_site.wsgi:application",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--chdir",
@@ -231,7 +237,8 @@ def gunicorn(env, workdir, workers=2):
         "warning",
         "--error-logfile",
         "-",
-        "--no-control-socket",
+        "--control-socket",
+        str(Path(workdir) / f"gunicorn-{name}.ctl"),
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -14,14 +14,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import capfirst
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import InspectView
+
+from kuzbib_site.base import dates
 
 from . import anonymity
 from .domain import entry as entries
@@ -47,6 +48,16 @@ def can_view(user):
 
 def can_change(user):
     return user.has_perm("contests.change_entry")
+
+
+def logged_at(line):
+    """A log line's time as pages write a moment; a line without a readable time as it is."""
+    raw = line.get("at", "")
+    try:
+        at = parse_datetime(raw)
+    except ValueError:
+        at = None
+    return dates.moment(at) if at else raw
 
 
 def field_label(name):
@@ -189,17 +200,17 @@ class EntryInspectView(InspectView):
             (field_label("nomination"), entry.nomination.title),
             (field_label("title"), entry.title),
             (field_label("description"), entry.description),
-            (_("Participant"), entry.full_name),
-            (field_label("birth_date"), entry.birth_date),
+            (pgettext("person", "full name"), entry.full_name),
+            (field_label("birth_date"), dates.day(entry.birth_date)),
             (field_label("email"), entry.email),
             (field_label("phone"), entry.phone),
             (field_label("library"), entry.library_name),
             (field_label("position"), entry.position),
             (field_label("municipality"), entry.municipality.name),
         ]
-        # Wagtail's template shows values with |localize, which leaves datetimes in UTC.
+        # As every page writes a moment (Wagtail's template would |localize it in UTC).
         rows += [
-            (field_label(name), timezone.localtime(getattr(entry, name)))
+            (field_label(name), dates.moment(getattr(entry, name)))
             for name in ("created_at", "processed_at", "withdrawn_at")
             if getattr(entry, name)
         ]
@@ -234,7 +245,7 @@ class EntryInspectView(InspectView):
             ),
             log=[
                 {
-                    "at": parse_datetime(line.get("at", "")) or line.get("at", ""),
+                    "at": logged_at(line),
                     "level": LOG_LEVELS.get(line.get("level"), line.get("level", "")),
                     "message": line.get("message", ""),
                 }

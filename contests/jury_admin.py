@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import capfirst
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -27,6 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
 
+from kuzbib_site.base import dates
 from kuzbib_site.base.models import Library
 
 from . import invitations
@@ -169,9 +169,7 @@ class MemberDeleteView(generic.DeleteView):
 def invitation_state(member):
     if member.invitation_sent_at is None:
         return _("not sent yet")
-    return formats.date_format(
-        timezone.localtime(member.invitation_sent_at), "SHORT_DATETIME_FORMAT"
-    )
+    return dates.moment(member.invitation_sent_at)
 
 
 class MemberIndexView(generic.IndexView):

@@ -5,12 +5,16 @@
 - ``submit`` — ``submit/``: the entry form (GET) and its submission (POST, then a redirect to
   the entry's private page, which is the receipt);
 - ``entry_status`` — ``entry/<token>/``: the participant's private page: number, status,
-  withdrawal, «Удалить мои данные»;
+  the way to withdraw, «Удалить мои данные»;
+- ``withdraw`` — ``entry/<token>/withdraw/``: «Отозвать работу» asked on a page of its own (GET,
+  a form that works without JavaScript) and done by its POST;
 - ``entry_state`` — ``entry/<token>/state/``: the entry's status as JSON, which that page polls
   while the files are being checked, so the participant sees «ready for judging» without
   reloading.
 
 GET requests never write."""
+
+import re
 
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -25,6 +29,14 @@ from .forms import EntryForm
 from .models import Entry
 from .retention import can_erase, erase_entry
 
+#: What a private link's token is made of (``secrets.token_urlsafe``): anything else (the
+#: site's page URLs let letters of any alphabet through) is no link and is not looked up.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _entry_url(contest, entry, route="entry_status"):
+    return contest.url + contest.reverse_subpage(route, args=[entry.token])
+
 
 def submit(request, contest):
     stage = contest.submission_stage()
@@ -35,8 +47,7 @@ def submit(request, contest):
             valid, refusal = throttle.validate(request, form, "entry")
             if valid:
                 entry = submission.submit(contest, form.entry_data(), form.checked_files)
-                url = contest.url + contest.reverse_subpage("entry_status", args=[entry.token])
-                return HttpResponseRedirect(url + "?new=1")
+                return HttpResponseRedirect(_entry_url(contest, entry) + "?new=1")
         else:
             form = EntryForm(contest=contest)
     context = {"page": contest, "self": contest, "form": form, "stage": stage}
@@ -47,6 +58,8 @@ def submit(request, contest):
 def _entry(contest, token):
     """The entry behind a private link of this contest, or None when the link is unknown,
     erased or expired (a configurable time after the contest ends)."""
+    if not TOKEN.fullmatch(token):
+        return None
     entries_of_contest = (
         Entry.objects.select_related("nomination", "contest")
         .prefetch_related("files")
@@ -64,17 +77,40 @@ def entry_status(request, contest, token):
         if action == "erase" and can_erase(entry):
             return erase_on_request(request, contest, lambda: erase_entry(entry))
         if action == "withdraw":
-            entries.withdraw(entry)
+            # Withdrawing is asked about first, on its own page (an old copy of this page may
+            # still post here).
+            return HttpResponseRedirect(_entry_url(contest, entry, "entry_withdraw"))
         return HttpResponseRedirect(request.path)
     context = {
         "entry": entry,
         "new": request.GET.get("new") == "1",
-        "state_url": contest.url + contest.reverse_subpage("entry_state", args=[entry.token]),
+        "withdrawn": request.GET.get("withdrawn") == "1" and entry.status == Entry.Status.WITHDRAWN,
+        "state_url": _entry_url(contest, entry, "entry_state"),
+        "withdraw_url": _entry_url(contest, entry, "entry_withdraw"),
         "can_withdraw": entries.can_withdraw(entry),
         "can_erase": can_erase(entry),
         "confirm_erase": request.GET.get("erase") == "1",
     }
     return private_page(request, contest, "contests/entry_status.html", context)
+
+
+def withdraw(request, contest, token):
+    """«Отозвать работу»: a GET asks (the entry, what withdrawing means, a POST form and the way
+    back) and never writes; the POST withdraws and returns to the entry's page, which says so.
+    An entry that can no longer be withdrawn (out of the contest, submissions closed) is sent
+    back to its page, which says where it stands."""
+    entry = _entry(contest, token)
+    if entry is None:
+        return not_found(request, contest, "contests/entry_not_found.html")
+    status_url = _entry_url(contest, entry)
+    if not entries.can_withdraw(entry):
+        return HttpResponseRedirect(status_url)
+    if request.method == "POST":
+        if entries.withdraw(entry):
+            status_url += "?withdrawn=1"
+        return HttpResponseRedirect(status_url)
+    context = {"entry": entry, "status_url": status_url}
+    return private_page(request, contest, "contests/entry_withdraw.html", context)
 
 
 def entry_state(request, contest, token):

@@ -1,16 +1,23 @@
-"""The admin listing of contest entries, «Конкурсные работы»: filters (flags among them), search,
-CSV/XLSX export and each entry's page (``admin_views``), as a snippet viewset; its header links
-to the contest's ZIP archives (``archive_views``)."""
+"""The admin listing of contest entries, «Конкурсные работы»: filters (flags among them), search
+by number, surname or title, CSV/XLSX export and each entry's page (``admin_views``), as a
+snippet viewset; its header links to the contest's ZIP archives (``archive_views``).
+
+A row opens the entry's page, where the managers' actions are. The edit form corrects what the
+participant typed (name, contacts, library, title) and nothing else: the status changes only
+through the transitions of ``domain.entry``, which e-mail the participant."""
+
+import re
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -23,6 +30,11 @@ from .admin_views import EntryInspectView, can_change
 from .models import ContestPage, Entry, EntryFlag, Nomination
 
 register_permission_policy(Entry, PublicFormOnlyPolicy(Entry))
+
+#: A number as a manager types it: «17», «017» or the whole «КНИГИНЯ-2009/017».
+ENTRY_NUMBER = re.compile(r"(?:^|/)0*(\d{1,9})$")
+#: Words of a search that are looked for; the rest of an overlong query is ignored.
+SEARCH_WORDS = 8
 
 
 # --- The listing -------------------------------------------------------------------------------
@@ -89,6 +101,40 @@ def flag_marks(entry):
 
 
 class EntryIndexView(SafeExportIndexView):
+    @cached_property
+    def columns(self):
+        """The number first, on one line («КНИГИНЯ-2009/017» would break at its hyphen and
+        slash) and sorted as a number; it opens the entry's page."""
+        columns = super().columns
+        number = next(column for column in columns if isinstance(column, TitleColumn))
+        number.label = gettext_lazy("Number")
+        number.classname = "kuzbib-nowrap"
+        number.sort_key = "number"
+        return columns
+
+    def get_edit_url(self, instance):
+        """A row opens the entry's page (its files, flags and log, the managers' actions), not
+        the edit form: «Edit» is a button there."""
+        return None
+
+    def search_queryset(self, queryset):
+        """Every word of the search in the title, the participant's name or e-mail — or the
+        entry's number: «17», «017», «КНИГИНЯ-2009/017»."""
+        if not self.is_searching:
+            return queryset
+        for word in self.search_query.split()[:SEARCH_WORDS]:
+            matches = Q()
+            for field in self.search_fields:
+                matches |= Q(**{f"{field}__icontains": word})
+            if number := ENTRY_NUMBER.search(word):
+                prefix = word[: number.start()]
+                by_number = Q(number=int(number.group(1)))
+                if prefix:
+                    by_number &= Q(contest__entry_prefix__iexact=prefix)
+                matches |= by_number
+            queryset = queryset.filter(matches)
+        return queryset
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         for number, stored in enumerate(instance.files.all(), start=1):
@@ -143,14 +189,14 @@ class EntryViewSet(WithoutChooserMixin, SnippetViewSet):
     list_display = [
         "code",
         "title",
-        "full_name",
+        Column("full_name", label=pgettext_lazy("person", "full name"), sort_key="last_name"),
         "nomination",
         "municipality",
         "status",
         Column("flags", label=gettext_lazy("Flags"), accessor=flag_marks),
         "created_at",
     ]
-    search_fields = ["title", "last_name", "email"]
+    search_fields = ["title", "last_name", "first_name", "patronymic", "email"]
     ordering = ["contest", "number"]
     list_export = [
         "code",
@@ -171,10 +217,22 @@ class EntryViewSet(WithoutChooserMixin, SnippetViewSet):
     ]
     export_headings = {
         "code": gettext_lazy("Number"),
-        "full_name": gettext_lazy("Participant"),
+        "full_name": pgettext_lazy("person", "full name"),
         "get_status_display": gettext_lazy("Status"),
     }
     export_filename = "contest-entries"
+    # What the participant typed, for corrections; never the contest, nomination or status.
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("last_name"), FieldPanel("first_name"), FieldPanel("patronymic")]
+        ),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("guardian_name"),
+        FieldRowPanel([FieldPanel("library"), FieldPanel("new_library_name")]),
+        FieldRowPanel([FieldPanel("position"), FieldPanel("municipality")]),
+        FieldPanel("title"),
+        FieldPanel("description"),
+    ]
 
     def get_queryset(self, request):
         return Entry.objects.select_related(

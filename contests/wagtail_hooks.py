@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from kuzbib_site.base.page_cache import earliest_after
+
 from . import admin_views
 from .admin_views import STATUS_ACTIONS, EntryStatusView, entry_file, entry_preview, reprocess_entry
 from .archive_views import ArchivesView, download_archive, request_archive
 from .jury_admin import JuryViewSet
-from .models import CALENDAR_KIND
+from .models import CALENDAR_KIND, Stage
 from .viewsets import EntryViewSet
 
 register_snippet(EntryViewSet)
@@ -74,3 +76,10 @@ def calendar_kinds():
 def jury_viewset():
     """«Жюри»: the jury members of each contest, their invitations (contests/jury_admin.py)."""
     return JuryViewSet()
+
+
+@hooks.register("kuzbib_cache_boundary")
+def contests_boundary(now):
+    """The anonymous page cache's clock: a live contest's stage opens or closes (its page says
+    which stage is current, the entry form opens and closes)."""
+    return earliest_after(now, Stage.objects.filter(contest__live=True), "start", "end")

@@ -17,15 +17,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import capfirst
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
+from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import InspectView
 
-from kuzbib_site.base import partial_dates
+from kuzbib_site.base import dates, partial_dates
 
 from . import family as families
 from . import tree
@@ -243,11 +243,14 @@ class ApplicationInspectView(InspectView):
             (field_label("position"), application.position),
             (field_label("library"), application.library_name),
             (field_label("status"), application.get_status_display()),
-            (field_label("decided_by"), application.decided_by),
+            (
+                field_label("decided_by"),
+                get_user_display_name(application.decided_by) if application.decided_by else "",
+            ),
         ]
-        # Wagtail's template shows values with |localize, which leaves datetimes in UTC.
+        # As every page writes a moment (Wagtail's template would |localize it in UTC).
         rows += [
-            (field_label(name), timezone.localtime(getattr(application, name)))
+            (field_label(name), dates.moment(getattr(application, name)))
             for name in ("created_at", "updated_at", "decided_at", "anonymised_at")
             if getattr(application, name)
         ]

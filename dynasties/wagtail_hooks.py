@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from kuzbib_site.base.page_cache import earliest_after
+
 from .admin_views import DECISIONS, DecisionView, accept_application, application_photo
-from .models import CALENDAR_KIND
+from .models import CALENDAR_KIND, FestivalPage
 from .viewsets import ApplicationViewSet
 
 register_snippet(ApplicationViewSet)
@@ -43,3 +45,11 @@ def admin_urls():
 def calendar_kinds():
     """The calendar's filter offers the festivals (``FestivalPage`` is an event)."""
     return {CALENDAR_KIND: _("Festivals")}
+
+
+@hooks.register("kuzbib_cache_boundary")
+def dynasties_boundary(now):
+    """The anonymous page cache's clock: a festival starts or stops taking applications."""
+    return earliest_after(
+        now, FestivalPage.objects.live(), "applications_open_from", "applications_close_at"
+    )

@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from kuzbib_site.base import dates
 
 from . import documents, proceedings
 from .domain import proposal as proposals
@@ -211,11 +212,11 @@ class CertificatesView(ParticipantDocumentView):
 
     def get(self, request, page_id, registration_id=None):
         if not documents.certificates_available(self.conference):
-            end = timezone.localtime(self.conference.end, EVENT_TIMEZONE)
-            when = date_format(end, "DATETIME_FORMAT")
+            with timezone.override(EVENT_TIMEZONE):
+                end = dates.moment(self.conference.end)
             return self.unavailable(
                 _("Certificates of participation are issued after the conference ends (%(end)s).")
-                % {"end": when}
+                % {"end": end}
             )
         if registration_id is not None:
             registration = get_object_or_404(

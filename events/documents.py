@@ -12,7 +12,7 @@ The documents are in the site's language (Russian) whatever language the editor'
 """
 
 from django.conf import settings
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 
 from kuzbib_site.base.pdf import render_pdf
 
@@ -52,18 +52,6 @@ def attendees(conference):
 def certificates_available(conference, now=None):
     """Certificates are issued once the conference has ended."""
     return conference.end < (now or timezone.now())
-
-
-def date_range(start, end):
-    """Russian dates of an event: «16 декабря 2008 г.», «16–17 декабря 2008 г.»,
-    «30 ноября – 1 декабря 2008 г.». Takes local dates; call with the site's language active."""
-    if start == end:
-        return f"{dateformat.format(start, 'j E Y')} г."
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{dateformat.format(end, 'j E Y')} г."
-    if start.year == end.year:
-        return f"{dateformat.format(start, 'j E')} – {dateformat.format(end, 'j E Y')} г."
-    return f"{dateformat.format(start, 'j E Y')} г. – {dateformat.format(end, 'j E Y')} г."
 
 
 def _size(text, steps):
@@ -130,10 +118,9 @@ def badges_pdf(conference):
 
 
 def certificates_pdf(conference, registrations):
-    """Certificates of participation, one page each, for the given registrations."""
-    with translation.override(settings.LANGUAGE_CODE):
-        dates = date_range(conference.local_start.date(), conference.local_end.date())
+    """Certificates of participation, one page each, for the given registrations (the template
+    writes the conference's days with ``kuzbib_dates``)."""
     return _render(
         "events/pdf/certificates.html",
-        {"conference": conference, "registrations": registrations, "dates": dates},
+        {"conference": conference, "registrations": registrations},
     )

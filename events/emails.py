@@ -1,13 +1,15 @@
 """The events app's e-mails — to registrants, to proposals' authors, about programme changes:
 templated Russian messages, plain text with an HTML alternative, each with the person's private
-link. Names are escaped in the HTML part; the subject carries only the conference's title, never
-what a person typed."""
+link and dates in the events' zone. Names are escaped in the HTML part; the subject carries only
+the conference's title, never what a person typed."""
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base import mail
+
+from .models import EVENT_TIMEZONE
 
 SUBJECTS = {
     "confirmed": _("Registration confirmed: %(conference)s"),
@@ -30,10 +32,12 @@ PROGRAMME_CHANGE_SUBJECT = _("The programme has changed: %(conference)s")
 
 
 def build_email(to, subject, template, context):
-    """A conference e-mail: ``subject`` is formatted with the conference's title."""
+    """A conference e-mail: ``subject`` is formatted with the conference's title; its dates are
+    written (``kuzbib_site.base.dates``) in the events' zone, wherever the worker runs."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = str(subject) % {"conference": context["conference"].title}
-    return mail.build_email(to, subject, template, context)
+    with timezone.override(EVENT_TIMEZONE):
+        return mail.build_email(to, subject, template, context)
 
 
 def build_registration_email(registration, kind):

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.db.models import Count, Q
+from django.forms.boundfield import BoundField
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,6 +15,49 @@ from kuzbib_site.base.uploads import check_upload, safe_filename
 from .conf import setting
 from .models import Proposal, Registration, SectionPage, SectionSessionPage, SessionSeat
 from .models.registration import NAME_PART_MAX_LENGTH, split_full_name
+
+
+class ReattachBoundField(BoundField):
+    """A field of a form with files. Browsers never send a chosen file again, so when the form
+    comes back with errors a file field that had a file says by its input that it must be
+    attached again (and the input points to that note for screen readers)."""
+
+    @property
+    def must_reattach(self):
+        return (
+            isinstance(self.field, forms.FileField)
+            and self.form.is_bound
+            and bool(self.form.errors)
+            and bool(self.form.files.get(self.html_name))
+        )
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        if self.must_reattach and described is not None:
+            return " ".join(filter(None, (described, f"{self.auto_id}_reattach")))
+        return described
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        html = super().as_widget(widget, attrs, only_initial)
+        if not self.must_reattach:
+            return html
+        return html + format_html(
+            '<p class="field__reattach notice notice--warning" id="{}_reattach">{}</p>',
+            self.auto_id,
+            _("Choose the file again: files are not kept when the form has errors."),
+        )
+
+
+class ReattachFilesMixin:
+    """A form with file fields that names, after an error, the files to attach again: at the top
+    of the page (``files_to_reattach``) and by each field (``ReattachBoundField``)."""
+
+    bound_field_class = ReattachBoundField
+
+    @property
+    def files_to_reattach(self):
+        return [field for field in self if field.must_reattach]
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
@@ -28,7 +74,7 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
     # One field for the full name, in the Russian order; stored as last name, first name and
     # patronymic (``split_full_name``).
     name = forms.CharField(
-        label=pgettext_lazy("person", "full name"),
+        label=capfirst(pgettext_lazy("person", "full name")),
         max_length=200,
         error_messages={"required": _("Please enter your full name.")},
     )
@@ -143,9 +189,20 @@ class RegistrationForm(LibraryOrNameMixin, forms.ModelForm):
         pass
 
 
-class ProposalForm(LibraryOrNameMixin, forms.ModelForm):
+#: The proposal's person fields as browsers know them (HTML autocomplete tokens).
+AUTOCOMPLETE = {
+    "last_name": "family-name",
+    "first_name": "given-name",
+    "patronymic": "additional-name",
+    "email": "email",
+    "position": "organization-title",
+}
+
+
+class ProposalForm(ReattachFilesMixin, LibraryOrNameMixin, forms.ModelForm):
     """A report proposal. The file's type is read from its content; every entered value is kept
-    when the form has errors (except the file, which browsers never resend)."""
+    when the form has errors except the file, which browsers never resend: the page then asks
+    for it again (``ReattachFilesMixin``)."""
 
     library = library_field()
     consent = forms.BooleanField(
@@ -190,6 +247,9 @@ class ProposalForm(LibraryOrNameMixin, forms.ModelForm):
         self.fields["section"].label_from_instance = lambda section: section.title
         for name in ("last_name", "first_name", "email", "title", "abstract"):
             self.fields[name].required = True
+        # Phones fill these from the owner's contact card.
+        for name, autocomplete in AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
 
     def save(self, commit=True):
         # Which consent text this person saw (in the language shown), stored with the consent.

@@ -135,7 +135,7 @@ def session_events(session, prefix, request=None):
                 abstract=strip_tags(session.description).strip(),
                 url=url,
                 slug=f"{prefix}-{event_id}",
-                persons=_persons(session.moderators.all()),
+                persons=_persons(link.person for link in session.moderator_links.all()),
             )
         ]
     talk_type = "workshop" if session.format == SectionSessionPage.Format.WORKSHOP else "talk"
@@ -160,7 +160,7 @@ def session_events(session, prefix, request=None):
                 abstract=talk.abstract,
                 url=url,
                 slug=f"{prefix}-{2 * talk.pk}",
-                persons=_persons(talk.speakers.all()),
+                persons=_persons(talk.speaker_list),
                 links=links,
             )
         )

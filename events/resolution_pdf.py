@@ -20,7 +20,7 @@ from .models import ResolutionItem
 # A cached PDF outlives no template change by more than this; content changes give a new key.
 RESOLUTION_PDF_CACHE_SECONDS = 24 * 60 * 60
 # Bump when resolution.html or the PDF base template changes, to drop PDFs cached before.
-RESOLUTION_PDF_LAYOUT = 1
+RESOLUTION_PDF_LAYOUT = 2
 
 
 def resolution_pdf_key(resolution, conference, items):

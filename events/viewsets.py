@@ -11,14 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kuzbib_site.base.admin_columns import YesNoColumn
 from kuzbib_site.base.exports import SafeExportIndexView
 from kuzbib_site.base.permissions import PublicFormOnlyPolicy, WithoutChooserMixin
 
@@ -94,10 +97,14 @@ class RegistrationViewSet(WithoutChooserMixin, SnippetViewSet):
         "name",
         "email",
         "conference",
-        "library_name",
+        Column("library_name", label=_("Library")),
         "role",
         "status",
-        "attended",
+        YesNoColumn(
+            "attended",
+            label=capfirst(Registration._meta.get_field("attended").verbose_name),
+            sort_key="attended",
+        ),
         "created_at",
     ]
     list_filter = ["conference", "status", "role", "attended"]
@@ -223,7 +230,7 @@ class ProposalViewSet(WithoutChooserMixin, SnippetViewSet):
     index_view_class = ProposalIndexView
     list_display = [
         "title",
-        "full_name",
+        Column("full_name", label=pgettext_lazy("person", "full name"), sort_key="last_name"),
         "conference",
         "section",
         "format",

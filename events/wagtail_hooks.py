@@ -1,9 +1,11 @@
 from django.urls import include, path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from kuzbib_site.base.page_cache import earliest_after
 
 from .admin_views import (
     BadgesView,
@@ -13,7 +15,7 @@ from .admin_views import (
     ProposalDecisionView,
     proposal_file,
 )
-from .models import CalendarEntry, ResolutionItem
+from .models import CalendarEntry, ConferencePage, ResolutionItem
 from .viewsets import ProposalViewSet, RegistrationViewSet
 
 
@@ -26,7 +28,14 @@ class ResolutionItemViewSet(SnippetViewSet):
     menu_label = _("Resolution items")
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["number", "text", "resolution", "assignee", "due_date", "status"]
+    list_display = [
+        "number",
+        "text",
+        "resolution",
+        Column("assignee", label=_("Assignee")),
+        "due_date",
+        "status",
+    ]
     list_filter = ["resolution", "kind", "status", "assignee_section"]
     search_fields = ["text", "assignee_body"]
     ordering = ["resolution", "kind", "sort_key"]
@@ -35,16 +44,6 @@ class ResolutionItemViewSet(SnippetViewSet):
 register_snippet(ResolutionItemViewSet)
 register_snippet(RegistrationViewSet)
 register_snippet(ProposalViewSet)
-
-
-@hooks.register("kuzbib_upcoming_events")
-def upcoming_events(request, limit):
-    entries = (
-        CalendarEntry.objects.filter(end__gte=timezone.now())
-        .select_related("page")
-        .order_by("start")[:limit]
-    )
-    return [entry.page for entry in entries]
 
 
 @hooks.register("register_admin_urls")
@@ -79,3 +78,21 @@ def register_admin_urls():
         ),
     ]
     return [path("events/", include((urls, "events_admin")))]
+
+
+@hooks.register("kuzbib_cache_boundary")
+def events_boundary(now):
+    """The anonymous page cache's clock: events and contest stages become current and past, a
+    conference's registration and call for papers open and close."""
+    moments = [
+        earliest_after(now, CalendarEntry.objects.all(), "start", "end"),
+        earliest_after(
+            now,
+            ConferencePage.objects.live(),
+            "registration_opens",
+            "registration_closes",
+            "cfp_opens",
+            "cfp_closes",
+        ),
+    ]
+    return min(filter(None, moments), default=None)

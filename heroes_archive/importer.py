@@ -73,7 +73,7 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from kuzbib_site.base import builds, partial_dates
+from kuzbib_site.base import builds, page_cache_purge, partial_dates
 from kuzbib_site.base.conf import setting as core_setting
 from kuzbib_site.base.queue import enqueue_on_commit
 from kuzbib_site.base.uploads import check_archive, open_guarded_zip, safe_filename
@@ -909,7 +909,8 @@ def run(heroimport):
     problems = []
     user = heroimport.imported_by
     duplicates = set(heroimport.report.get("duplicates", ()))
-    with _opened(heroimport) as sheet, deferred_indexing():
+    # The anonymous page cache is purged once at the end, not for every batch of heroes.
+    with _opened(heroimport) as sheet, deferred_indexing(), page_cache_purge.bulk():
         heroimport.encoding = sheet.encoding
         total = sum(heroimport.report.get("counts", {}).values())
         _progress(heroimport, rows_total=total or heroimport.rows_total, rows_done=0)

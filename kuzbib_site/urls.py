@@ -14,13 +14,16 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("jury/", include("contests.jury.urls")),
+    # OAI-PMH of the periodicals' titles (before the heroes' endpoint at oai/).
+    path("oai/periodicals/", include("periodicals.oai_urls")),
     path("oai/", include("heroes_archive.urls")),
+    # The periodicals archive's IIIF image service (static tiles behind the access check).
+    path("iiif/periodicals/", include("periodicals.urls")),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("kuzbib_site.base.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.DEBUG:

@@ -54,10 +54,14 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
+def private_media(settings, tmp_path, request):
     """Private files (contest entries, previews, archives) of each test in its own folder, never
-    in the checkout's var/private."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    in the checkout's var/private; a test on the shared demo site (``demo_site``) finds the
+    demo's files where its one load wrote them."""
+    if "demo_site" in request.fixturenames:
+        settings.PRIVATE_MEDIA_ROOT = request.getfixturevalue("demo_private_root")
+    else:
+        settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
 
 
@@ -111,6 +115,88 @@ def site_tree(home_page):
         parent=home_page, title="Библиотеки", slug="libraries", show_in_menus=True
     )
     return {"home": home_page, "about": about, "directory": directory}
+
+
+# --- The demo site ------------------------------------------------------------------------------
+
+
+class DemoTestsLast:
+    """Tests on the shared demo site (``demo_site``) run together, after every other test
+    (once pytest-django has ordered those): the demo stays loaded, in a transaction left open,
+    until the session ends, and no other test may find it there."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        def on_demo(item):
+            return "demo_site" in getattr(item, "fixturenames", ())
+
+        items[:] = [item for item in items if not on_demo(item)] + list(filter(on_demo, items))
+
+
+def pytest_configure(config):
+    # A plugin of its own: this module's pytest_collection_modifyitems runs first, not last.
+    config.pluginmanager.register(DemoTestsLast(), "kuzbib-demo-tests-last")
+
+
+@pytest.fixture(scope="session")
+def demo_private_root(tmp_path_factory):
+    """Where the shared demo's private files (the entries, their previews) are written."""
+    return tmp_path_factory.mktemp("demo") / "private"
+
+
+class LoadedDemo:
+    """What ``manage.py load_demo`` printed and the mail it sent, for the tests that share one
+    load of it."""
+
+    def __init__(self, output, mail):
+        self.output = output
+        self.mail = mail
+
+
+@pytest.fixture(scope="session")
+def loaded_demo(django_db_setup, django_db_blocker, demo_private_root):
+    """``manage.py load_demo`` run once for the session (it takes minutes), in a transaction
+    rolled back when the session ends; each test on it runs in a savepoint, as usual. The tasks
+    sent on commit run at its end, as they would after the command (Celery is eager here)."""
+    import io
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import TestCase, override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # It runs after the transactional tests, which end by emptying every table.
+            ensure_wagtail_root()
+            with override_settings(PRIVATE_MEDIA_ROOT=demo_private_root):
+                sent = len(mail.outbox)
+                out = io.StringIO()
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    call_command("load_demo", stdout=out)
+                loaded = LoadedDemo(out.getvalue(), list(mail.outbox[sent:]))
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield loaded
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_site(loaded_demo, db):
+    """The demo site as ``manage.py load_demo`` builds it, loaded once for every test that asks
+    (see ``loaded_demo``); what a test changes is rolled back after it."""
+    from wagtail.models import Site
+
+    # A test before may have moved the site and rolled back: Wagtail's cached root paths
+    # would still say where it was.
+    Site.clear_site_root_paths_cache()
+    return loaded_demo
 
 
 # --- Redis ------------------------------------------------------------------------------------
@@ -414,11 +500,17 @@ def axe_check():
 
     def check(page):
         # A message still fading in (Wagtail's admin animates them) has a contrast it will not
-        # keep; on a loaded machine axe would catch it mid-way. Wait for finite animations.
+        # keep; on a loaded machine axe would catch it mid-way. Wagtail's messages wait at
+        # opacity 0 until its script marks the page ready and only then start their transition,
+        # so "no animation running" alone can be seen before the fade begins: wait for the
+        # page's load, for finite animations to end and for every message to be fully shown.
         with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_load_state("load", timeout=5000)
             page.wait_for_function(
                 "() => document.getAnimations().every("
-                "a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)",
+                "a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)"
+                " && [...document.querySelectorAll('.messages > ul')]"
+                ".every(list => getComputedStyle(list).opacity === '1')",
                 timeout=5000,
             )
         results = axe.run(page)
@@ -562,7 +654,7 @@ def contest(home_page):
         entry_prefix="КНИГИНЯ-2026",
         start=now - datetime.timedelta(days=5),
         end=now + datetime.timedelta(days=60),
-        age_reference_date=now.date(),
+        age_reference_date=timezone.localdate(),
         files_per_entry=2,
         max_file_mb=1,
         max_entry_mb=1,

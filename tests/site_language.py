@@ -2,11 +2,10 @@
 the English msgid the code passes to gettext. Tests name the message they expect by its msgid and
 compare what the page or the error really says, whatever the catalogue's wording."""
 
-import datetime
-
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
+
+from kuzbib_site.base import dates
 
 SITE_LANGUAGE = "ru"
 
@@ -25,10 +24,8 @@ def in_site_language_plural(singular, plural, number, **values):
     return text % values
 
 
-def date_in_site_language(value, format_name="DATETIME_FORMAT"):
-    """``value`` as a template's ``|date:format_name`` shows it: in the current time zone, in the
-    site language's format."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
+def moment_in_site_language(value):
+    """``value`` as the site's pages show a moment («16 декабря 2008 г., 10:00»): through the one
+    date helper, in the site's language."""
     with translation.override(SITE_LANGUAGE):
-        return date_format(value, format_name)
+        return dates.moment(value)

@@ -123,8 +123,19 @@ def fill(world, name, argument):
         ("heroes_import", "pk"): world["hero_import"].pk,
         ("heroes_import_start", "pk"): world["hero_import"].pk,
         ("heroes_import_template", "file_format"): "csv",
+        ("periodicals_holdings_import", "pk"): world["holdings_import"].pk,
+        ("periodicals_holdings_import_apply", "pk"): world["holdings_import"].pk,
         ("dynasties_application_photo", "pk"): world["application_photo"].pk,
         ("dynasties_application_photo", "size"): "thumbnail",
+        ("periodicals_scan_rerun", "pk"): world["scan"].pk,
+        ("periodicals_scan_thumbnail", "pk"): world["scan"].pk,
+        ("periodicals_issue_pages", "issue_id"): world["issue"].pk,
+        ("periodicals_correction", "pk"): world["correction"].pk,
+        # The periodicals' IIIF image service: the world's open issue's page.
+        ("periodicals_iiif_base", "scan_id"): world["scan"].pk,
+        ("periodicals_iiif_info", "scan_id"): world["scan"].pk,
+        ("periodicals_iiif_image", "scan_id"): world["scan"].pk,
+        ("periodicals_iiif_image", "path"): "full/max/0/default.jpg",
     }
     if (name, argument) in by_route:
         return by_route[(name, argument)]
@@ -240,7 +251,14 @@ def build_url(world, route, name, overrides=None):
 
 
 #: Arguments of a page's routes that are no secret, with the value requested.
-PLAIN_ARGUMENTS = {"<str:file_format>": "csv"}
+PLAIN_ARGUMENTS = {
+    "<str:file_format>": "csv",
+    "<int:year>": "1957",
+    # A line of an issue's page (periodicals' corrections): the world's page 1 has line_1.
+    "<int:number>": "1",
+    "<str:line>": "line_1",
+    "<str:region>": "0-0-100-100",  # a clip of the world's page
+}
 ARGUMENT_OF_PAGE = re.compile(r"<[^>]+>")
 
 

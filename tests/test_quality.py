@@ -32,6 +32,7 @@ CATALOGUES = [
     "contests/locale",
     "heroes_archive/locale",
     "dynasties/locale",
+    "periodicals/locale",
 ]
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base import dates
 from kuzbib_site.base.models import BackgroundBuild
 
 from ..conf import setting
@@ -42,7 +43,7 @@ class EntriesArchive(BackgroundBuild):
         verbose_name_plural = _("entries archives")
 
     def __str__(self):
-        return f"{self.contest} ({self.requested_at:%d.%m.%Y %H:%M})"
+        return f"{self.contest} ({dates.moment(self.requested_at)})"
 
     @classmethod
     def keep_for(cls):

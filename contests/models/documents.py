@@ -9,6 +9,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kuzbib_site.base import dates
 from kuzbib_site.base.models import BackgroundBuild
 
 from .entries import Entry, entry_storage
@@ -38,7 +39,7 @@ class DiplomaBatch(BackgroundBuild):
         verbose_name_plural = _("diplomas batches")
 
     def __str__(self):
-        return f"{self.contest} ({self.requested_at:%d.%m.%Y %H:%M})"
+        return f"{self.contest} ({dates.moment(self.requested_at)})"
 
 
 class Diploma(models.Model):
@@ -99,7 +100,7 @@ class JuryProtocol(BackgroundBuild):
         verbose_name_plural = _("jury protocols")
 
     def __str__(self):
-        return f"{self.contest} ({self.requested_at:%d.%m.%Y %H:%M})"
+        return f"{self.contest} ({dates.moment(self.requested_at)})"
 
 
 class WinnersCollection(BackgroundBuild):
@@ -126,7 +127,7 @@ class WinnersCollection(BackgroundBuild):
         verbose_name_plural = _("winners' collections")
 
     def __str__(self):
-        return f"{self.contest} ({self.requested_at:%d.%m.%Y %H:%M})"
+        return f"{self.contest} ({dates.moment(self.requested_at)})"
 
 
 class ReminderRound(BackgroundBuild):

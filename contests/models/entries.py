@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.models import Applicant, Municipality
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.storage import PrivateStorage
 
 from .rules import Nomination
 

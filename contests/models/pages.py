@@ -6,12 +6,16 @@ A contest is an event (``events.models.EventMixin``): its dates span the whole c
 stage (submissions open, judging, results…) is a line of the site's calendar.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -19,7 +23,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from events.models import EventMixin
+from events.models import EVENT_TIMEZONE, CoverImageMixin, EventMixin
+from kuzbib_site.base import dates
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.models import Municipality
 from kuzbib_site.base.routes import GET, page_route
@@ -39,8 +44,45 @@ FILE_KINDS = [
 CALENDAR_KIND = "contest_stage"
 
 
+@dataclass(frozen=True)
+class StageNow:
+    """A stage as the contest page shows it at a moment: ``state`` is "past", "current" or
+    "upcoming"; ``until`` is when it is over (its end, or for a stage without one the start of
+    the next stage, or the contest's end)."""
+
+    stage: Stage
+    state: str
+    until: datetime.datetime
+
+    @property
+    def is_current(self):
+        return self.state == "current"
+
+    @property
+    def summary(self):
+        """The stage in a line, in the events' zone: «Приём работ: до 30 апреля 2009 г., 18:00»
+        while it runs (the time of a deadline for entries, the day otherwise), «Работа жюри: с 4
+        мая 2009 г.» before it starts; a stage without an end says only its title while it runs."""
+        stage = self.stage
+        with timezone.override(EVENT_TIMEZONE):
+            if self.state == "upcoming":
+                return _("%(stage)s: from %(date)s") % {
+                    "stage": stage.title,
+                    "date": dates.day(stage.start),
+                }
+            if self.state == "current" and stage.end is not None:
+                deadline = dates.moment if stage.kind == Stage.Kind.SUBMISSIONS else dates.day
+                return _("%(stage)s: until %(date)s") % {
+                    "stage": stage.title,
+                    "date": deadline(stage.end),
+                }
+            return stage.title
+
+
 class ContestIndexPage(Page):
     """«Конкурсы»: current and past contests."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Contests")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -57,16 +99,24 @@ class ContestIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        contests = ContestPage.objects.live().child_of(self).order_by("-start")
+        contests = (
+            ContestPage.objects.live()
+            .child_of(self)
+            .order_by("-start")
+            .select_related("cover_image")
+            .prefetch_related("stages")
+        )
         now = timezone.now()
         context["current"] = [c for c in contests if c.end >= now]
         context["past"] = [c for c in contests if c.end < now]
         return context
 
 
-class ContestPage(RoutablePageMixin, EventMixin, Page):
+class ContestPage(RoutablePageMixin, EventMixin, CoverImageMixin, Page):
     """A professional-skills contest: rules, who may enter, nominations, how entries are judged,
     the stages with their dates and what an entry may contain."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Contest")
 
     intro = models.TextField(_("introduction"), blank=True, max_length=2000)
     rules = StreamField(BaseStreamBlock(), verbose_name=_("rules"), blank=True)
@@ -146,6 +196,7 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
         *Page.content_panels,
         FieldPanel("intro"),
         *EventMixin.event_panels,
+        *CoverImageMixin.cover_panels,
         FieldPanel("rules"),
         MultiFieldPanel(
             [
@@ -188,6 +239,9 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
     # Entering the contest: view functions of contests/views.py, imported on the first request.
     submit_form = page_route("submit/", "submit", "contests.views.submit")
     entry_status = page_route("entry/<str:token>/", "entry_status", "contests.views.entry_status")
+    entry_withdraw = page_route(
+        "entry/<str:token>/withdraw/", "entry_withdraw", "contests.views.withdraw"
+    )
     entry_state = page_route(
         "entry/<str:token>/state/", "entry_state", "contests.views.entry_state", methods=GET
     )
@@ -266,17 +320,59 @@ class ContestPage(RoutablePageMixin, EventMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        stages = list(self.stages.all())
+        timeline = self.timeline(now, stages)
         context["nominations"] = list(self.nominations.all())
         context["criteria"] = list(self.criteria.select_related("nomination"))
-        context["stages"] = list(self.stages.all())
+        context["timeline"] = timeline
         context["municipality_list"] = list(self.municipalities.all())
-        context["now"] = timezone.now()
+        context["current_stage"] = next((s for s in timeline if s.is_current), None)
+        context["next_stage"] = next((s for s in timeline if s.state == "upcoming"), None)
+        context["is_over"] = self.end < now
         # From the stages just read, not a second query.
         context["submission_stage"] = next(
-            (stage for stage in context["stages"] if stage.is_open_for_entries(context["now"])),
-            None,
+            (stage for stage in stages if stage.is_open_for_entries(now)), None
         )
         return context
+
+    def stage_now(self, now=None):
+        """The stage running at ``now``, else the next one, else None (the contest is over or
+        has no stages): what a card or the header says about where the contest stands."""
+        timeline = self.timeline(now)
+        return next((s for s in timeline if s.is_current), None) or next(
+            (s for s in timeline if s.state == "upcoming"), None
+        )
+
+    def timeline(self, now=None, stages=None):
+        """The stages in order, each with where it stands at ``now`` (``StageNow``). A stage
+        without an end lasts until the next one starts; the last such stage until the contest
+        ends, and at least through the day it starts («Подведение итогов» on the last day)."""
+        now = now or timezone.now()
+        stages = sorted(
+            self.stages.all() if stages is None else stages,
+            key=lambda s: (s.start, s.sort_order or 0),
+        )
+        shown = []
+        for position, stage in enumerate(stages):
+            if stage.end is not None:
+                until = stage.end
+            elif position + 1 < len(stages):
+                until = stages[position + 1].start
+            else:
+                local_start = timezone.localtime(stage.start, EVENT_TIMEZONE)
+                day_end = datetime.datetime.combine(
+                    local_start.date(), datetime.time.max, tzinfo=EVENT_TIMEZONE
+                )
+                until = max(self.end, day_end) if self.end else day_end
+            if now < stage.start:
+                state = "upcoming"
+            elif now <= until:
+                state = "current"
+            else:
+                state = "past"
+            shown.append(StageNow(stage, state, until))
+        return shown
 
     def with_content_json(self, content):
         """A revision carries the page's editorial content, not the entry counter: publishing a

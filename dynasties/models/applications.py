@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kuzbib_site.base.models import Applicant
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.storage import PrivateStorage
 
 from .. import family
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -29,7 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from events.calendar import event_jsonld
-from events.models import EventMixin
+from events.models import CoverImageMixin, EventMixin
 from kuzbib_site.base.blocks import BaseStreamBlock, stream_text
 from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.routes import GET, page_route
@@ -43,11 +44,13 @@ CALENDAR_KIND = "festival"
 RICH = ["bold", "italic", "link", "ol", "ul"]
 
 
-class FestivalPage(RoutablePageMixin, EventMixin, Page):
+class FestivalPage(RoutablePageMixin, CoverImageMixin, EventMixin, Page):
     """«Фестиваль библиотечных династий»: the festival as an event, its programme, nominations
     and awards, the list of its dynasties (sorted by service, generations or members, filtered
     by municipality, library and tag), and the public application form while applications are
     open."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Festival")
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH)
     body = StreamField(BaseStreamBlock(), verbose_name=_("programme and rules"), blank=True)
@@ -61,6 +64,7 @@ class FestivalPage(RoutablePageMixin, EventMixin, Page):
         *Page.content_panels,
         FieldPanel("intro"),
         *EventMixin.event_panels,
+        *CoverImageMixin.cover_panels,
         FieldPanel("body"),
         MultiFieldPanel(
             [
@@ -152,6 +156,8 @@ class DynastyPage(RoutablePageMixin, Page):
     """A library dynasty: the family's members with their years, kinship and work in libraries,
     its story and photographs; the page shows the figures computed from them, the family tree
     (``dynasties.tree``) and offers the family as GEDCOM (``dynasties.gedcom``)."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Library dynasty")
 
     family_name = models.CharField(
         _("family name"),

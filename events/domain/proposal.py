@@ -20,7 +20,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from kuzbib_site.base.models import Person
 from kuzbib_site.base.queue import enqueue_on_commit
 
-from ..models import Proposal, SectionSessionPage, Talk
+from ..models import Proposal, SectionSessionPage, Talk, TalkSpeaker
 from ..tasks import send_proposal_email
 
 
@@ -107,7 +107,7 @@ def accept(proposal, user, session, message=""):
         co_authors=proposal.co_authors,
         sort_order=last + 1,
     )
-    talk.speakers = [speaker]
+    talk.speaker_links = [TalkSpeaker(person=speaker, sort_order=0)]
     draft.talks.add(talk)
     revision = draft.save_revision(user=user, log_action=True)
     if publish:

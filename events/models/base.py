@@ -114,6 +114,29 @@ class EventMixin(LocalTimesMixin, models.Model):
         return [("", self.title, self.start, self.end)]
 
 
+class CoverImageMixin(models.Model):
+    """An optional picture of an event («Обложка») for its card and the top of its page; a card
+    without one draws a pattern instead."""
+
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown on the event's card and at the top of its page. Without one the card shows "
+            "a pattern."
+        ),
+    )
+
+    cover_panels = [FieldPanel("cover_image")]
+
+    class Meta:
+        abstract = True
+
+
 class CalendarEntry(LocalTimesMixin, models.Model):
     """One line of the calendar: a live event page (or one stage of it) with its dates. Kept in
     step with the pages by signals; never edited by hand."""

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.models import Applicant
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.storage import PrivateStorage
 
 from .conference import ConferencePage
 from .sections import SectionPage

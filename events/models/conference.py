@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
@@ -20,13 +21,14 @@ from wagtail.search import index
 
 from kuzbib_site.base.blocks import BaseStreamBlock
 from kuzbib_site.base.jsonld import jsonld_script
+from kuzbib_site.base.restrictions import private_q, public
 from kuzbib_site.base.routes import GET, page_route
 
 from ..calendar import event_jsonld, kind_labels
 from ..panels import ProceedingsPanel
-from .base import EVENT_TIMEZONE, RICH, CalendarEntry, EventMixin
+from .base import EVENT_TIMEZONE, RICH, CalendarEntry, CoverImageMixin, EventMixin
 from .resolutions import ResolutionPage
-from .sessions import SectionSessionPage, Talk
+from .sessions import SectionSessionPage
 
 
 def optional_moment(verbose_name, help_text):
@@ -46,6 +48,10 @@ class EventIndexPage(RoutablePageMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     subpage_types = ["events.ConferencePage"]
     max_count = 1
+    visitor_kind = pgettext_lazy("kind of page", "Events")
+    # The anonymous page cache: the calendar lists contests' stages and festivals, which live
+    # elsewhere in the tree, through their calendar entries.
+    page_cache_tags = ("model:events.calendarentry",)
 
     class Meta:
         verbose_name = _("events index")
@@ -57,7 +63,11 @@ class EventIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         kinds = kind_labels()
         context = super().get_context(request, *args, **kwargs)
-        entries = CalendarEntry.objects.select_related("page")
+        # Events in a private part of the site stay off the calendar.
+        public_entries = CalendarEntry.objects.exclude(
+            private_q(request, "page__path", within=self)
+        )
+        entries = public_entries.select_related("page")
         kind = request.GET.get("kind", "")
         if kind in kinds:
             entries = entries.filter(kind=kind)
@@ -86,7 +96,7 @@ class EventIndexPage(RoutablePageMixin, Page):
                 "when": when,
                 "kinds": kinds.items(),
                 "years": sorted(
-                    {d.year for d in CalendarEntry.objects.dates("start", "year")}, reverse=True
+                    {d.year for d in public_entries.dates("start", "year")}, reverse=True
                 ),
             }
         )
@@ -95,8 +105,25 @@ class EventIndexPage(RoutablePageMixin, Page):
     #: Every event, past and future, as one subscribable calendar.
     ics_feed = page_route("ics/", "ics", "events.views.calendar.calendar_feed", methods=GET)
 
+    def route(self, request, path_components):
+        """A conference below is read as a ``ConferencePage`` at once (its only child type): one
+        query where Wagtail's routing takes two (the page, then its specific page) for the
+        conference page and every page and route below it. The index's own routes and anything
+        else go Wagtail's way."""
+        if path_components and self.live:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                conference = (
+                    ConferencePage.objects.child_of(self).filter(slug=path_components[0]).first()
+                )
+                if conference is not None:
+                    conference._cached_parent_obj = self  # as Wagtail's routing does
+                    return conference.route(request, path_components[1:])
+        return super().route(request, path_components)
 
-class ConferencePage(RoutablePageMixin, EventMixin, Page):
+
+class ConferencePage(RoutablePageMixin, EventMixin, CoverImageMixin, Page):
     """One session of the partnership's annual conference («VIII Ежегодная сессия»). Its section
     sessions and its resolution are child pages. Its figures are counted from the programme, or
     entered by editors for historic sessions held before the site existed."""
@@ -152,6 +179,7 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         FieldRowPanel([FieldPanel("number"), FieldPanel("theme")]),
         FieldPanel("intro"),
         *EventMixin.event_panels,
+        *CoverImageMixin.cover_panels,
         FieldPanel("body"),
         MultiFieldPanel(
             [
@@ -184,6 +212,7 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = ["events.SectionSessionPage", "events.ResolutionPage"]
     event_kind = "conference"
+    visitor_kind = pgettext_lazy("kind of page", "Conference")
 
     class Meta:
         verbose_name = _("conference")
@@ -196,27 +225,29 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         return SectionSessionPage.objects.live().child_of(self).order_by("start", "path")
 
     def figures(self):
-        """Participants, libraries, reports and sections: counted from the programme, with the
-        editor's figures for what the system never saw."""
-        counted = Talk.objects.filter(session__in=self.sessions()).aggregate(
-            reports=Count("pk"),
-            sections=Count("session__section", distinct=True),
-        )
-        return {
-            "participants": self.participants_count or 0,
-            "libraries": self.libraries_count or 0,
-            "reports": self.reports_count or counted["reports"],
-            "sections": self.sections_count or counted["sections"],
-        }
+        """Sessions, reports, sections, participants and libraries, counted from the programme
+        (``events.programme.programme_figures``: the editors' figures of a historic session win
+        once it has ended)."""
+        from ..programme import listed_sessions, programme_figures  # noqa: PLC0415
+
+        return programme_figures(self, list(listed_sessions(self)))
 
     def get_context(self, request, *args, **kwargs):
+        # The programme imports the models: imported here, on the first page view.
+        from ..programme import listed_sessions, programme_figures  # noqa: PLC0415
+
         context = super().get_context(request, *args, **kwargs)
-        context["sessions"] = self.sessions().select_related("section")
-        context["figures"] = self.figures()
+        # One list of sessions for the programme, the figures and the schema.org data, so that
+        # the figures agree with the programme the page shows: their talks counted, not read.
+        sessions = list(public(listed_sessions(self), request, within=self))
+        context["sessions"] = sessions
+        context["figures"] = programme_figures(self, sessions)
         context["cfp_open"] = self.cfp_is_open()
         context["cfp_closes"] = self.cfp_closes or self.start
-        context["resolution"] = ResolutionPage.objects.live().child_of(self).first()
-        context["jsonld"] = self.jsonld(request, context["sessions"])
+        context["resolution"] = (
+            public(ResolutionPage.objects.live(), request, within=self).child_of(self).first()
+        )
+        context["jsonld"] = self.jsonld(request, sessions)
         return context
 
     def jsonld(self, request, sessions):
@@ -276,6 +307,11 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
         "registration_status",
         "events.views.registration.registration_status",
     )
+    registration_cancel = page_route(
+        "registration/<str:token>/cancel/",
+        "registration_cancel",
+        "events.views.registration.registration_cancel",
+    )
     registration_agenda = page_route(
         "registration/<str:token>/agenda/",
         "registration_agenda",
@@ -288,4 +324,9 @@ class ConferencePage(RoutablePageMixin, EventMixin, Page):
     )
     proposal_status = page_route(
         "proposal/<str:token>/", "proposal_status", "events.views.proposal.proposal_status"
+    )
+    proposal_withdraw = page_route(
+        "proposal/<str:token>/withdraw/",
+        "proposal_withdraw",
+        "events.views.proposal.proposal_withdraw",
     )

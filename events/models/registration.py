@@ -40,6 +40,10 @@ class ListedProperty(property):
 
 
 class Registration(Applicant):
+    # No public page shows registrations (or their seats): saving one, at every check-in on the
+    # morning of a session too, leaves the anonymous page cache alone.
+    page_cache_ignore = True
+
     class Role(models.TextChoices):
         LISTENER = "listener", _("listener")
         SPEAKER = "speaker", _("speaker")
@@ -148,6 +152,8 @@ class Registration(Applicant):
 class SessionSeat(models.Model):
     """A registrant's place in a session they chose. Sessions with a capacity (workshops, round
     tables) keep their own waitlist; a seat is allocated once the registration is confirmed."""
+
+    page_cache_ignore = True  # as Registration
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")

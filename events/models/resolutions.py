@@ -4,9 +4,10 @@
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -15,6 +16,7 @@ from wagtail.search import index
 from kuzbib_site.base.routes import GET, page_route
 
 from .base import RICH
+from .choosers import ChosenItemsPanel, ItemsPanel
 
 
 class ResolutionPage(RoutablePageMixin, Page):
@@ -31,6 +33,7 @@ class ResolutionPage(RoutablePageMixin, Page):
     parent_page_types = ["events.ConferencePage"]
     subpage_types = []
     max_count_per_parent = 1
+    visitor_kind = pgettext_lazy("kind of page", "Resolution")
 
     class Meta:
         verbose_name = _("resolution")
@@ -43,7 +46,7 @@ class ResolutionPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         items = (
             self.items.select_related("assignee_section")
-            .prefetch_related("notes", "carried_out_by")
+            .prefetch_related("notes", "carrying_out_links__page")
             .order_by("kind", "sort_key")
         )
         everything = list(items)
@@ -129,12 +132,14 @@ class ResolutionItem(ClusterableModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    carried_out_by = ParentalManyToManyField(
+    # Edited as ``carrying_out_links`` (ordered, with the page chooser); this reads and writes
+    # the saved links.
+    carried_out_by = models.ManyToManyField(
         "wagtailcore.Page",
         verbose_name=_("carried out by"),
+        through="ResolutionItemPage",
         blank=True,
         related_name="+",
-        help_text=_("Pages that carry the item out, e.g. the contest page for item 5."),
     )
 
     panels = [
@@ -143,8 +148,20 @@ class ResolutionItem(ClusterableModel):
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("assignee_section"), FieldPanel("assignee_body")]),
         FieldRowPanel([FieldPanel("due_date"), FieldPanel("status")]),
-        FieldPanel("carried_out_by"),
-        InlinePanel("notes", label=_("Progress notes")),
+        ChosenItemsPanel(
+            "carrying_out_links",
+            chooser_field_name="page",
+            heading=_("Carried out by"),
+            label=_("page"),
+            add_label=_("Add a page"),
+            help_text=_("Pages that carry the item out, e.g. the contest page for item 5."),
+        ),
+        ItemsPanel(
+            "notes",
+            heading=_("Progress notes"),
+            label=_("progress note"),
+            add_label=_("Add a progress note"),
+        ),
     ]
 
     class Meta:
@@ -175,8 +192,38 @@ class ResolutionItem(ClusterableModel):
     def depth(self):
         return self.number.count(".")
 
+    @property
+    def pages_carrying_out(self):
+        """The pages that carry the item out, in the editor's order (prefetch
+        ``carrying_out_links__page`` when reading many items)."""
+        return [link.page for link in self.carrying_out_links.all()]
+
+
+class ResolutionItemPage(Orderable):
+    """A page that carries a resolution item out («Выполняется на страницах»): a contest, an
+    archive, a festival."""
+
+    item = ParentalKey(ResolutionItem, on_delete=models.CASCADE, related_name="carrying_out_links")
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("page")]
+
+    class Meta(Orderable.Meta):
+        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("page carrying the item out")
+        verbose_name_plural = _("pages carrying the item out")
+        constraints = [models.UniqueConstraint(fields=["item", "page"], name="one_link_per_page")]
+
+    def __str__(self):
+        return str(self.page)
+
 
 class ResolutionItemNote(Orderable):
+    """A dated line on how an item is being carried out."""
+
     item = ParentalKey(ResolutionItem, on_delete=models.CASCADE, related_name="notes")
     date = models.DateField(_("date"))
     text = models.TextField(_("progress"))

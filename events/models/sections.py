@@ -4,11 +4,11 @@ working groups, history, the resolution items assigned to it and its sessions)."
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
 )
@@ -19,6 +19,7 @@ from wagtail.search import index
 from kuzbib_site.base.models import Person
 
 from .base import RICH
+from .choosers import ChosenItemsPanel, ItemsPanel
 from .resolutions import ResolutionItem
 from .sessions import SectionSessionPage
 
@@ -31,6 +32,7 @@ class SectionIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["events.SectionPage"]
     max_count = 1
+    visitor_kind = pgettext_lazy("kind of page", "Sections")
 
     class Meta:
         verbose_name = _("sections index")
@@ -66,8 +68,14 @@ class SectionPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    members = ParentalManyToManyField(
-        Person, verbose_name=_("members"), blank=True, related_name="sections"
+    # Edited as ``member_links`` (ordered, with a chooser); this reads and writes the saved
+    # links.
+    members = models.ManyToManyField(
+        Person,
+        verbose_name=_("members"),
+        through="SectionMember",
+        blank=True,
+        related_name="sections",
     )
     established = models.DateField(_("established on"), null=True, blank=True)
     status = models.CharField(
@@ -88,8 +96,19 @@ class SectionPage(Page):
         *Page.content_panels,
         FieldPanel("description"),
         FieldPanel("leader"),
-        FieldPanel("members"),
-        InlinePanel("working_groups", label=_("Working groups")),
+        ChosenItemsPanel(
+            "member_links",
+            chooser_field_name="person",
+            heading=_("Members"),
+            label=_("member"),
+            add_label=_("Add a member"),
+        ),
+        ItemsPanel(
+            "working_groups",
+            heading=_("Working groups"),
+            label=_("working group"),
+            add_label=_("Add a working group"),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("established"), FieldPanel("status")]),
@@ -106,6 +125,7 @@ class SectionPage(Page):
     ]
     parent_page_types = ["events.SectionIndexPage"]
     subpage_types = []
+    visitor_kind = pgettext_lazy("kind of page", "Section")
 
     class Meta:
         verbose_name = _("section")
@@ -114,9 +134,14 @@ class SectionPage(Page):
     def search_excerpt_text(self):
         return strip_tags(self.description)
 
+    @property
+    def member_list(self):
+        """The members in the editor's order, as edited: a preview shows the unsaved ones."""
+        return [link.person for link in self.member_links.select_related("person__library")]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["members"] = self.members.select_related("library")
+        context["members"] = self.member_list
         context["assignments"] = (
             ResolutionItem.objects.filter(assignee_section=self)
             .select_related("resolution")
@@ -128,7 +153,32 @@ class SectionPage(Page):
         return context
 
 
+class SectionMember(Orderable):
+    """A member of a section, in the order the editor put them."""
+
+    section = ParentalKey(SectionPage, on_delete=models.CASCADE, related_name="member_links")
+    person = models.ForeignKey(
+        Person, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "person"], name="one_link_per_member")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
 class WorkingGroup(Orderable):
+    """A working group of a section, with its purpose and the decision that created it."""
+
     section = ParentalKey(SectionPage, on_delete=models.CASCADE, related_name="working_groups")
     name = models.CharField(_("name"), max_length=255)
     purpose = models.TextField(_("purpose"), blank=True)

@@ -4,9 +4,10 @@ talks."""
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -16,10 +17,11 @@ from kuzbib_site.base.jsonld import jsonld_script
 from kuzbib_site.base.models import Person
 
 from ..calendar import event_jsonld
-from .base import RICH, EventMixin
+from .base import RICH, CoverImageMixin, EventMixin
+from .choosers import ChosenItemsPanel, ItemsPanel
 
 
-class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
+class SectionSessionPage(RoutablePageMixin, EventMixin, CoverImageMixin, Page):
     """One meeting within a conference: a section's session, the plenary, a round table, a
     problem dialogue or a workshop, with its ordered talks."""
 
@@ -42,8 +44,14 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
         _("format"), max_length=20, choices=Format.choices, default=Format.SECTION
     )
     room = models.CharField(_("room"), max_length=100, blank=True)
-    moderators = ParentalManyToManyField(
-        Person, verbose_name=_("moderators"), blank=True, related_name="+"
+    # Edited as ``moderator_links`` (ordered, with a chooser); this reads and writes the saved
+    # links.
+    moderators = models.ManyToManyField(
+        Person,
+        verbose_name=_("moderators"),
+        through="SessionModerator",
+        blank=True,
+        related_name="+",
     )
     description = RichTextField(_("description"), blank=True, features=RICH)
     capacity = models.PositiveIntegerField(
@@ -58,14 +66,22 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
         FieldRowPanel([FieldPanel("format"), FieldPanel("section")]),
         *EventMixin.event_panels,
         FieldRowPanel([FieldPanel("room"), FieldPanel("capacity")]),
-        FieldPanel("moderators"),
+        ChosenItemsPanel(
+            "moderator_links",
+            chooser_field_name="person",
+            heading=_("Moderators"),
+            label=_("moderator"),
+            add_label=_("Add a moderator"),
+        ),
         FieldPanel("description"),
-        InlinePanel("talks", label=_("Talks")),
+        *CoverImageMixin.cover_panels,
+        ItemsPanel("talks", heading=_("Talks"), label=_("talk"), add_label=_("Add a talk")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["events.ConferencePage"]
     subpage_types = []
     event_kind = "session"
+    visitor_kind = pgettext_lazy("kind of page", "Section session")
 
     class Meta:
         verbose_name = _("section session")
@@ -74,13 +90,25 @@ class SectionSessionPage(RoutablePageMixin, EventMixin, Page):
     def search_excerpt_text(self):
         return strip_tags(self.description)
 
+    @property
+    def moderator_list(self):
+        """The moderators in the editor's order, as edited: a preview shows the unsaved ones."""
+        return [link.person for link in self.moderator_links.select_related("person__library")]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        talks = list(self.talks.prefetch_related("speakers__library").select_related("slides"))
+        talks = self.talks.all()
+        if isinstance(talks, models.QuerySet):
+            # Saved talks: their speakers in one query. A preview's talks are in memory, the
+            # new ones unsaved: nothing to fetch.
+            talks = talks.prefetch_related("speaker_links__person__library").select_related(
+                "slides"
+            )
+        talks = list(talks)
         context["talks"] = talks
         context["conference"] = self.get_parent().specific
-        context["moderator_list"] = list(self.moderators.select_related("library"))
-        speakers = {person.pk: person for talk in talks for person in talk.speakers.all()}
+        context["moderator_list"] = self.moderator_list
+        speakers = {person.pk: person for talk in talks for person in talk.speaker_list}
         context["jsonld"] = self.jsonld(request, speakers.values())
         return context
 
@@ -101,7 +129,11 @@ class Talk(Orderable, ClusterableModel):
 
     session = ParentalKey(SectionSessionPage, on_delete=models.CASCADE, related_name="talks")
     title = models.CharField(_("title"), max_length=500)
-    speakers = ParentalManyToManyField(Person, verbose_name=_("speakers"), related_name="talks")
+    # Edited as ``speaker_links`` (ordered, with a chooser); this reads and writes the saved
+    # links.
+    speakers = models.ManyToManyField(
+        Person, verbose_name=_("speakers"), through="TalkSpeaker", related_name="talks"
+    )
     co_authors = models.CharField(_("co-authors"), max_length=500, blank=True)
     abstract = models.TextField(_("abstract"), blank=True)
     slides = models.ForeignKey(
@@ -120,7 +152,13 @@ class Talk(Orderable, ClusterableModel):
 
     panels = [
         FieldPanel("title"),
-        FieldPanel("speakers"),
+        ChosenItemsPanel(
+            "speaker_links",
+            chooser_field_name="person",
+            heading=_("Speakers"),
+            label=_("speaker"),
+            add_label=_("Add a speaker"),
+        ),
         FieldPanel("co_authors"),
         FieldPanel("abstract"),
         FieldRowPanel([FieldPanel("slides"), FieldPanel("video_url"), FieldPanel("duration")]),
@@ -132,3 +170,57 @@ class Talk(Orderable, ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def speaker_list(self):
+        """The speakers in the editor's order, as edited: a preview shows the unsaved ones.
+        Readers of many talks prefetch ``speaker_links__person__library``."""
+        return [link.person for link in self.speaker_links.all()]
+
+
+class SessionModerator(Orderable):
+    """A moderator of a section session, in the order the editor put them."""
+
+    session = ParentalKey(
+        SectionSessionPage, on_delete=models.CASCADE, related_name="moderator_links"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("moderator"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("moderator")
+        verbose_name_plural = _("moderators")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_link_per_moderator")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class TalkSpeaker(Orderable):
+    """A speaker of a talk, in the order the editor put them (the first presents it)."""
+
+    talk = ParentalKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
+    person = models.ForeignKey(
+        Person, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "person"], name="one_link_per_speaker")
+        ]
+
+    def __str__(self):
+        return str(self.person)

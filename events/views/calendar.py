@@ -3,6 +3,8 @@ event (routes ``ics/`` of ``EventMixin`` pages and of ``EventIndexPage``)."""
 
 from django.http import HttpResponse
 
+from kuzbib_site.base.restrictions import private_q
+
 from ..calendar import build_calendar, entry_ical_event
 from ..models import CalendarEntry
 
@@ -21,7 +23,9 @@ def event_ics(request, page):
 
 
 def calendar_feed(request, page):
-    """Every event, past and future, as one subscribable calendar."""
-    entries = CalendarEntry.objects.select_related("page")
+    """Every event, past and future, as one subscribable calendar; none in a private part of
+    the site."""
+    private = private_q(request, "page__path", within=page)
+    entries = CalendarEntry.objects.exclude(private).select_related("page")
     content = build_calendar([entry_ical_event(entry, request) for entry in entries], page.title)
     return ics_response(content, "kuzbib-events.ics")

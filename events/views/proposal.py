@@ -2,7 +2,8 @@
 
 - ``propose/`` — the proposal form (GET) and its submission (POST, then a redirect);
 - ``propose/done/`` — a thank-you page;
-- ``proposal/<token>/`` — the author's private page: status, the decision's message, withdrawal.
+- ``proposal/<token>/`` — the author's private page: status, the decision's message;
+- ``proposal/<token>/withdraw/`` — «Отозвать заявку?»: the question (GET), the withdrawal (POST).
 
 GET requests never write. Each view is ``view(request, page, **route_kwargs)``, declared with
 ``kuzbib_site.base.routes.page_route`` (which adds CSRF protection and the method check).
@@ -20,6 +21,8 @@ from ..domain import proposal as proposals
 from ..forms import ProposalForm
 from ..models import Proposal
 from ..retention import erase_proposal
+
+NOT_FOUND = "events/cfp/not_found.html"
 
 
 def proposal_form(request, page):
@@ -53,24 +56,57 @@ def proposal_done(request, page):
     return TemplateResponse(request, "events/cfp/done.html", {"page": page, "self": page})
 
 
-def proposal_status(request, page, token):
-    proposal = private_record(
+def _private_proposal(page, token):
+    return private_record(
         Proposal.objects.select_related("section", "talk__session").filter(conference=page),
         token,
         ends=page.end,
     )
+
+
+def _url(page, route, proposal):
+    return page.url + page.reverse_subpage(route, args=[proposal.token])
+
+
+def proposal_status(request, page, token):
+    proposal = _private_proposal(page, token)
     if proposal is None:
-        return not_found(request, page, "events/cfp/not_found.html")
+        return not_found(request, page, NOT_FOUND)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "erase":
             return erase_on_request(request, page, lambda: erase_proposal(proposal))
         if action == "withdraw":
-            proposals.withdraw(proposal)
+            # A status page opened before withdrawing asked for confirmation: ask now.
+            return HttpResponseRedirect(_url(page, "proposal_withdraw", proposal))
         return HttpResponseRedirect(request.path)
     return private_page(
         request,
         page,
         "events/cfp/status.html",
-        {"proposal": proposal, "confirm_erase": request.GET.get("erase") == "1"},
+        {
+            "proposal": proposal,
+            "withdraw_url": _url(page, "proposal_withdraw", proposal),
+            "confirm_erase": request.GET.get("erase") == "1",
+        },
+    )
+
+
+def proposal_withdraw(request, page, token):
+    """«Отозвать заявку?»: GET asks (and never writes); POST withdraws and shows the status page.
+    A proposal no longer under review gets the status page at once."""
+    proposal = _private_proposal(page, token)
+    if proposal is None:
+        return not_found(request, page, NOT_FOUND)
+    status_url = _url(page, "proposal_status", proposal)
+    if not proposal.under_review:
+        return HttpResponseRedirect(status_url)
+    if request.method == "POST":
+        proposals.withdraw(proposal)
+        return HttpResponseRedirect(status_url)
+    return private_page(
+        request,
+        page,
+        "events/cfp/withdraw.html",
+        {"proposal": proposal, "status_url": status_url},
     )

@@ -2,7 +2,9 @@
 
 - ``register/`` — the form (GET) and its submission (POST, then a redirect: POST/redirect/GET);
 - ``register/done/`` — a thank-you page that says nothing about anyone's status;
-- ``registration/<token>/`` — the registrant's private page: status, sessions, cancellation;
+- ``registration/<token>/`` — the registrant's private page: status, sessions, the agenda;
+- ``registration/<token>/cancel/`` — «Отменить регистрацию?»: the question (GET), the
+  cancellation (POST), so that no click cancels by itself, with or without JavaScript;
 - ``registration/<token>/agenda/`` — the registrant's own agenda as a private calendar.
 
 GET requests never write. Each view is ``view(request, page, **route_kwargs)``, declared with
@@ -92,8 +94,9 @@ def registration_status(request, page, token):
         if action == "erase":
             return erase_on_request(request, page, lambda: erase_registration(registration))
         if action == "cancel":
-            registrations.cancel(registration)
-        elif action in ("star", "unstar") and registration.is_active:
+            # A status page opened before cancelling asked for confirmation: ask now.
+            return HttpResponseRedirect(_cancel_url(page, registration))
+        if action in ("star", "unstar") and registration.is_active:
             session = _own_session(page, request.POST.get("session", ""))
             if session is not None:
                 change = registrations.star if action == "star" else registrations.unstar
@@ -114,8 +117,35 @@ def registration_status(request, page, token):
         {
             "registration": registration,
             "sessions": sessions,
+            "may_cancel": registrations.may_cancel(registration),
+            "cancel_url": _cancel_url(page, registration),
             "confirm_erase": request.GET.get("erase") == "1",
         },
+    )
+
+
+def _cancel_url(page, registration):
+    return page.url + page.reverse_subpage("registration_cancel", args=[registration.token])
+
+
+def registration_cancel(request, page, token):
+    """«Отменить регистрацию?»: GET asks (and never writes); POST cancels and shows the status
+    page, where the registration now reads «отменена». A registration no longer active gets the
+    status page at once."""
+    registration = _private_registration(page, token)
+    if registration is None:
+        return not_found(request, page, NOT_FOUND)
+    status_url = page.url + page.reverse_subpage("registration_status", args=[registration.token])
+    if not registrations.may_cancel(registration):
+        return HttpResponseRedirect(status_url)
+    if request.method == "POST":
+        registrations.cancel(registration)
+        return HttpResponseRedirect(status_url)
+    return private_page(
+        request,
+        page,
+        "events/registration/cancel.html",
+        {"registration": registration, "status_url": status_url},
     )
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kuzbib_site.base.models import BackgroundBuild
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.storage import PrivateStorage
 
 
 def import_storage():

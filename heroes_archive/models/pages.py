@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -39,6 +40,8 @@ class HeroIndexPage(RoutablePageMixin, Page):
     timeline, «Памятные даты» with its calendar feed, and exports of the filtered list. Its
     children are the ``HeroPage`` records; the OAI-PMH endpoint (``heroes_archive.oai``) serves
     them to aggregators."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Archive")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -127,6 +130,8 @@ class HeroPage(Page):
     birth and death, work, the Hero title and other awards (``HeroAward``), biography, pictures,
     memorials and sources. ``identifier`` is the record's stable key: imports match rows by it,
     OAI-PMH builds its identifiers from it, and it never changes with the title."""
+
+    visitor_kind = pgettext_lazy("kind of page", "Hero")
 
     identifier = models.CharField(
         _("identifier"),

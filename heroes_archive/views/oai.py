@@ -1,19 +1,19 @@
-"""The OAI-PMH endpoint (``/oai/``): the HTTP side of ``heroes_archive.oai``.
+"""The OAI-PMH endpoint (``/oai/``): the HTTP side of ``heroes_archive.oai``, through the
+protocol's ``kuzbib_site.base.oai.endpoint_response``.
 
 Harvesters send GET requests or form-encoded POSTs without a CSRF token; whatever they send —
 unknown verbs, repeated or huge arguments, NUL bytes, more fields than Django parses — is
 answered with an OAI-PMH document (an error condition where needed), never a server error.
 """
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
-from .. import oai
+from kuzbib_site.base.oai import endpoint_response
 
-FORM = "application/x-www-form-urlencoded"
+from .. import oai
 
 
 @csrf_exempt
@@ -23,24 +23,4 @@ def endpoint(request):
     if site is None:
         raise Http404("No site serves this host.")
     repository = oai.Repository(site, request.build_absolute_uri(request.path), request=request)
-    response = HttpResponse(
-        oai.respond(_arguments(request), repository), content_type="text/xml; charset=utf-8"
-    )
-    # Responses are for harvesters, not for search engines' results.
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _arguments(request):
-    """The request's arguments as (name, value) pairs with repeats kept, or None when they
-    cannot be read: a POST that is not a form, more fields or bytes than Django accepts."""
-    try:
-        if request.method == "POST":
-            if request.content_type != FORM:
-                return None
-            query = request.POST
-        else:
-            query = request.GET
-        return [(name, value) for name, values in query.lists() for value in values]
-    except (RequestDataTooBig, TooManyFieldsSent, SuspiciousOperation):
-        return None
+    return endpoint_response(request, repository)

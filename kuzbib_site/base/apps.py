@@ -10,7 +10,9 @@ class BaseConfig(AppConfig):
     verbose_name = _("Kuzbass Libraries: shared core")
 
     def ready(self):
-        from . import lemma_index  # noqa: PLC0415 — models load after the app registry
+        from . import lemma_index, page_cache_purge  # noqa: PLC0415 — models load after the registry
 
         # The lemmatised index follows pages being saved, published, unpublished and moved.
         lemma_index.connect()
+        # The anonymous page cache forgets the pages that show what changed.
+        page_cache_purge.connect()

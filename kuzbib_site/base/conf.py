@@ -14,8 +14,10 @@ DEFAULTS = {
     # cut at a word boundary).
     "SEARCH_RESULTS_PER_PAGE": 10,
     "SEARCH_QUERY_MAX_LENGTH": 200,
-    # The cookie that remembers the low-vision version (kuzbib_site.base.context_processors).
+    # The cookie that remembers the low-vision version and its settings
+    # (kuzbib_site/base/low_vision.py), and the days it is kept.
     "LOW_VISION_COOKIE": "kuzbib_low_vision",
+    "LOW_VISION_COOKIE_DAYS": 365,
     # The archive guard (kuzbib_site/base/uploads.py) for every uploaded ZIP-based file (DOCX, PPTX,
     # ODT, XLSX): real bytes inflated, not the sizes the archive declares.
     "ARCHIVE": {
@@ -52,6 +54,8 @@ DEFAULTS = {
             "entry": {"ip": 10, "email": 5},
             "dynasty_application": {"ip": 10, "email": 5},
             "password_reset": {"ip": 10, "email": 3},
+            # A reader's correction of a periodical's line of text (no e-mail asked).
+            "periodical_correction": {"ip": 60},
         },
     },
     # A request whose Content-Length is larger is refused with 413 before its body is read
@@ -63,6 +67,10 @@ DEFAULTS = {
     # (more than any build task's hard time limit) is queued again; one not finished
     # GIVE_UP_AFTER after it was asked for fails. A build model may set its own.
     "BUILDS": {"STUCK_AFTER": 15 * 60, "RUNNING_TIMEOUT": 2 * 3600, "GIVE_UP_AFTER": 6 * 3600},
+    # The anonymous page cache (kuzbib_site/base/page_cache.py; its middleware must be installed):
+    # on or off; the longest an entry is kept, in seconds (purges and the clock's boundaries end
+    # it sooner); the longest a shared proxy may keep a page (Cache-Control: s-maxage).
+    "PAGE_CACHE": {"ENABLED": True, "MAX_AGE": 24 * 3600, "PROXY_MAX_AGE": 60},
 }
 
 

@@ -142,10 +142,11 @@ def _strict_decoding():
                 ImageFile.LOAD_TRUNCATED_IMAGES = _strict["saved"]
 
 
-def open_checked(handle, max_pixels, name=""):
+def open_checked(handle, max_pixels, name="", formats=FORMATS):
     """The picture in ``handle`` (an open binary file or bytes) opened with only its header
-    read, once that header says it is a JPEG or PNG of at most ``max_pixels`` pixels; raises
-    ImageRefused otherwise. The image is a context manager; nothing is decoded yet."""
+    read, once that header says it is a JPEG or PNG (or one of ``formats``, Pillow's names: a
+    scanned page may be a TIFF) of at most ``max_pixels`` pixels; raises ImageRefused otherwise.
+    The image is a context manager; nothing is decoded yet."""
     if isinstance(handle, bytes | bytearray):
         handle = io.BytesIO(handle)
     handle.seek(0)
@@ -154,7 +155,7 @@ def open_checked(handle, max_pixels, name=""):
         # warning turned into an error by the warnings filter is a refusal too.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(handle, formats=FORMATS)
+            image = Image.open(handle, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _too_many_pixels(name) from error
     except Image.UnidentifiedImageError as error:

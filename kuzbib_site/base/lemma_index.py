@@ -8,6 +8,7 @@ GIN index) and on the embedded SQLite default (whole words) alike.
 The API (the site search, the heroes archive's browsing and importer use it)::
 
     lemmas(text)                  # the text's distinct lemmas, in order of first appearance
+    stored_lemmas(text)           # the same as a LemmaText column stores them (other records)
     matching(queryset, query)     # the pages of queryset whose entry holds every query word
     ranked(queryset, query)       # matching(), title hits first
     update(pages)                 # (re)index these pages, a constant number of queries
@@ -18,7 +19,7 @@ Signals keep it fresh: a page saved or published while live is indexed, an unpub
 leaves, a deleted one takes its entry with it (the entry's foreign key cascades), a moved one is
 indexed again.
 
-Word forms. pymorphy3 (``kuzbib_site.base.search``, the lemmatiser the highlighter uses) gives
+Word forms. pymorphy3 (the lemmatiser the highlighter uses too: ``kuzbib_site.base.search``) gives
 each word its most likely normal form, but for surnames its first guess is not stable across
 cases: it knows «Иванов», yet takes «Мазикин» for a form of «мазикина» while «Мазикиным» is
 «мазикин». So a word stands for a few candidates — the word itself, the first parse's normal
@@ -29,6 +30,18 @@ every candidate of every word; a query word matches when any of its candidates i
 all query words must match. Both sides use one function, so they always agree; the word itself
 among the candidates means an exact word form always finds itself. Prepositions, conjunctions,
 particles, interjections and single letters are left out on both sides.
+
+Derived words. A lemma is a word's own normal form, so «шахтёрский» (an adjective) stays apart
+from «шахтёр». A query word therefore also finds the words that begin with its stem (``stems``):
+a common noun its lemma without the final vowel («шахтёр» finds «шахтёрский», «библиотека»
+«библиотекарь», «Кемерово» «кемеровский»), an adjective its lemma without the suffix that made
+it from a noun («шахтёрский» finds «шахтёров», «угольный» «уголь», «исторический» «история»).
+Precision: only stems of at least ``SHORTEST_STEM`` letters (so «мир» does not find «мировой»,
+nor «шахта» «шахтёр»), and none for names of people, whose forms the candidates above already
+cover («Иванов» does not find «Ивановка»). Stems are the query's alone: the index keeps lemmas,
+and a stem matches any indexed lemma it begins (``LIKE '% stem%'``, a ``stem:*`` tsquery), so
+the rule can change without rebuilding the index. The highlighter marks the same words
+(``word_matcher``).
 """
 
 import html
@@ -36,6 +49,7 @@ import logging
 import re
 from functools import lru_cache
 
+import pymorphy3
 from django.conf import settings
 from django.db import transaction
 from django.db.models import (
@@ -52,8 +66,8 @@ from django.utils import translation
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import search
 from .models import LemmaEntry
+from .models.lemmas import STEM_MARK
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +89,25 @@ SURNAME = "Surn"
 #: A surname in -ов/-ев/-ин/-ын with a case ending (ё is already е): «мазикиным» → «мазикин».
 SURNAME_FORM = re.compile(r"^(\w{2,}(?:ов|ев|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)$")
 CHUNK = 500
+#: The shortest stem that finds the words beginning with it: «шахтёр» finds «шахтёрский», while
+#: «мир» finds neither «мировой» nor «мирный» and «шахта» not «шахтёр».
+SHORTEST_STEM = 5
+#: The grammemes of people's names: no stems (their forms are candidates already).
+PERSONAL_NAMES = ("Name", "Surn", "Patr")
+#: A noun's final vowel (with the и or ь before it: «история» → «истор», «статья» → «стат», which
+#: is too short to be a stem, not «стать», the verb's lemma).
+NOUN_ENDING = re.compile(r"[иь]?[аяоеиыую]$")
+#: The suffixes that make an adjective from a noun, longest first: «шахтёрский» → «шахтер»,
+#: «исторический» → «истор», «угольный» → «уголь». Not -овый/-евый: pymorphy3 takes a surname it
+#: does not know for such an adjective («Шипиловой» → «шипиловый»), whose stem «шипил» would
+#: find other surnames.
+ADJECTIVE_SUFFIXES = ("ический", "ский", "ской", "цкий", "цкой", "ный", "ной")
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    """pymorphy3's analyser, one for the process: its dictionaries are big."""
+    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 @lru_cache(maxsize=50000)
@@ -87,10 +120,10 @@ def word_lemmas(word):
         return ()
     candidates = [word]
     if any("а" <= char <= "я" for char in word):
-        parses = search._analyzer().parse(word)  # the one shared analyser: its dictionaries are big
+        parses = _analyzer().parse(word)
         if parses[0].tag.POS in FUNCTION_WORDS:
             return ()
-        candidates = [search.lemma(word), word]
+        candidates = [parses[0].normal_form, word]
         candidates += [p.normal_form for p in parses if SURNAME in p.tag]
         surname = SURNAME_FORM.match(word)
         if surname:
@@ -99,6 +132,37 @@ def word_lemmas(word):
     # «i» and a combining dot): the has_lemmas lookup puts lemmas into SQL patterns as they are.
     cleaned = ("".join(char for char in c.replace("ё", "е") if char.isalnum()) for c in candidates)
     return tuple(dict.fromkeys(c for c in cleaned if c))
+
+
+@lru_cache(maxsize=20000)
+def stems(word):
+    """The stems of a query word whose derived words it finds too (see the module's notes): a
+    common noun's lemma without its final vowel, an adjective's without its noun-forming suffix;
+    an empty tuple for other words, names of people and stems shorter than ``SHORTEST_STEM``."""
+    word = word.lower().replace("ё", "е")
+    if len(word) > LONGEST_WORD or not any("а" <= char <= "я" for char in word):
+        return ()
+    parse = _analyzer().parse(word)[0]
+    if any(grammeme in parse.tag for grammeme in PERSONAL_NAMES):
+        return ()
+    lemma = parse.normal_form.replace("ё", "е")
+    if parse.tag.POS == "NOUN":
+        stem = NOUN_ENDING.sub("", lemma)
+    elif parse.tag.POS == "ADJF":
+        suffix = next((suffix for suffix in ADJECTIVE_SUFFIXES if lemma.endswith(suffix)), "")
+        stem = lemma[: -len(suffix)] if suffix else ""
+    else:
+        return ()
+    return (stem,) if len(stem) >= SHORTEST_STEM and stem.isalnum() else ()
+
+
+def query_candidates(word):
+    """What one query word matches: its candidate lemmas (``word_lemmas``) and its stems, each
+    written with ``STEM_MARK`` after it; a lemma that a stem begins is left out (the stem finds
+    it)."""
+    word_stems = stems(word)
+    exact = [lemma for lemma in word_lemmas(word) if not lemma.startswith(word_stems)]
+    return (*exact, *(stem + STEM_MARK for stem in word_stems))
 
 
 def _words(text):
@@ -112,10 +176,30 @@ def lemmas(text):
 
 
 def query_groups(query):
-    """The query as groups of candidates, one group per distinct word worth searching (at most
-    ``MOST_QUERY_WORDS``): a page matches when each group has a lemma in its entry."""
-    groups = dict.fromkeys(group for word in _words(query) if (group := word_lemmas(word)))
+    """The query as groups of candidates (``query_candidates``), one group per distinct word
+    worth searching (at most ``MOST_QUERY_WORDS``): a page matches when each group has a lemma
+    in its entry, or a lemma that begins with one of its stems."""
+    groups = dict.fromkeys(
+        group for word in _words(query) if word_lemmas(word) and (group := query_candidates(word))
+    )
     return tuple(groups)[:MOST_QUERY_WORDS]
+
+
+def word_matcher(query):
+    """A test of one word of a text: whether the query matched it (the highlighter marks it) —
+    one of its candidate lemmas is a candidate of a query word, or begins with a query stem. The
+    very rule the index applies to a page's entry."""
+    candidates = [candidate for group in query_groups(query) for candidate in group]
+    exact = {candidate for candidate in candidates if not candidate.endswith(STEM_MARK)}
+    prefixes = tuple(c.removesuffix(STEM_MARK) for c in candidates if c.endswith(STEM_MARK))
+
+    def matches(word):
+        if not candidates:  # a query without words matches no word
+            return False
+        word = word.translate(STRESS_MARKS)
+        return any(lemma in exact or lemma.startswith(prefixes) for lemma in word_lemmas(word))
+
+    return matches
 
 
 def has_words(query):
@@ -177,6 +261,13 @@ def indexed_text(page):
 
 def _padded(words):
     return f" {' '.join(words)} " if words else " "
+
+
+def stored_lemmas(text):
+    """What a ``LemmaText`` column holds for ``text``: its lemmas, space-separated and padded.
+    For records that are not pages but are searched the same way (the periodicals archive's
+    scanned pages)."""
+    return _padded(lemmas(text))
 
 
 def _specific(pages, prefetch):

@@ -1,26 +1,24 @@
 """Search helpers: cleaning a visitor's query and highlighting the words it matched.
 
 The site's index (``lemma_index``) keeps pymorphy3's normal forms of the words; the highlighter
-agrees with it by comparing lemmas too (``шахтёров`` and ``шахтеры`` both become ``шахтер``)
-rather than the letters typed.
+agrees with it by applying the index's own rule to every word of the text
+(``lemma_index.word_matcher``): ``шахтёров`` and ``шахтеры`` both become ``шахтер``, and a query's
+stem marks the words derived from it (``шахтёр`` marks ``шахтёрских``), rather than the letters
+typed.
 """
 
 import re
 import unicodedata
-from functools import lru_cache
 
-import pymorphy3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import lemma_index
 from .conf import setting
 
-WORD_RE = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _analyzer():
-    return pymorphy3.MorphAnalyzer(lang="ru")
+#: A word of a text to highlight: letters and digits, stress marks inside it (the matcher drops
+#: them, as the index does).
+WORD_RE = re.compile(r"[^\W_](?:[^\W_]|[\u0300\u0301])*")
 
 
 def clean_query(raw):
@@ -36,24 +34,12 @@ def clean_query(raw):
     return text, False
 
 
-@lru_cache(maxsize=20000)
-def lemma(word):
-    word = word.lower().replace("ё", "е")
-    if not any("а" <= char <= "я" for char in word):
-        return word
-    return _analyzer().parse(word)[0].normal_form.replace("ё", "е")
-
-
-def query_lemmas(query):
-    return {lemma(word) for word in WORD_RE.findall(query) if len(word) > 1}
-
-
 def highlight(text, query, width=None):
     """Escape ``text`` and wrap the words whose lemma the query shares in <mark>. With ``width``,
     return only a window of about that many characters around the first match."""
     text = text or ""
-    wanted = query_lemmas(query)
-    matches = [m for m in WORD_RE.finditer(text) if lemma(m.group()) in wanted] if wanted else []
+    matched = lemma_index.word_matcher(query)
+    matches = [m for m in WORD_RE.finditer(text) if matched(m.group())]
     start, end = 0, len(text)
     if width and len(text) > width:
         first = matches[0].start() if matches else 0

@@ -12,15 +12,12 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from pathlib import Path
 
 import filetype
 from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 from .conf import setting
@@ -67,9 +64,10 @@ def _zip_kind(archive):
     return None
 
 
-def check_upload(uploaded, allowed, max_bytes):
-    """Validate an uploaded file; return its kind. Raises ValidationError with a message for the
-    person who uploaded it."""
+def check_size(uploaded, max_bytes):
+    """Refuse an empty file or one over ``max_bytes`` (ValidationError with a message for the
+    person who uploaded it); the size check of ``check_upload``, for files of kinds it does not
+    sniff (MARC records, CSV)."""
     if uploaded.size == 0:
         raise ValidationError(_("The file «%(name)s» is empty.") % {"name": uploaded.name})
     if uploaded.size > max_bytes:
@@ -81,6 +79,12 @@ def check_upload(uploaded, allowed, max_bytes):
                 "limit": filesizeformat(max_bytes),
             }
         )
+
+
+def check_upload(uploaded, allowed, max_bytes):
+    """Validate an uploaded file; return its kind. Raises ValidationError with a message for the
+    person who uploaded it."""
+    check_size(uploaded, max_bytes)
     uploaded.seek(0)
     kind = detect_kind(uploaded.read(8192))
     uploaded.seek(0)
@@ -457,24 +461,3 @@ def latin_stem(text):
     every browser and mail client keeps («КНИГИНЯ-2009» → «KNIGINYa-2009»); empty when nothing
     is left."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", anyascii(text)).strip("-.")
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT (read when used, so tests and deployments can move it):
-    never below MEDIA_URL, served only by views that check permissions."""
-
-    def __init__(self, subdirectory=""):
-        self.subdirectory = subdirectory
-        # Readable by the site's own user only: applicants' files are personal data.
-        super().__init__(
-            base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
-        )
-
-    @property
-    def base_location(self):
-        return Path(settings.PRIVATE_MEDIA_ROOT) / self.subdirectory
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)

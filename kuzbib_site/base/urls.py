@@ -7,4 +7,5 @@ from . import views
 
 urlpatterns = [
     path("low-vision/", views.low_vision, name="low_vision"),
+    path("language/", views.language, name="language"),
 ]

@@ -1,10 +1,15 @@
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import page_cache, restrictions
 from .exports import SafeExportIndexView
 from .models import Library, MembershipFee, Municipality, Person
 from .reports import ArrearsReportView
@@ -43,7 +48,11 @@ class LibraryViewSet(SnippetViewSet):
 class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
-    list_display = ["full_name", "position", "library"]
+    list_display = [
+        Column("full_name", label=pgettext_lazy("person", "full name"), sort_key="last_name"),
+        "position",
+        "library",
+    ]
     search_fields = ["last_name", "first_name"]
 
 
@@ -66,6 +75,17 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+@hooks.register("before_serve_page")
+def plan_page_cache(page, request, serve_args, serve_kwargs):
+    page_cache.plan_page(page, request)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """Our admin classes (``base/css/admin.css``): the admin's templates carry no inline styles."""
+    return format_html('<link rel="stylesheet" href="{}">', static("base/css/admin.css"))
 
 
 @hooks.register("register_admin_urls")
@@ -121,3 +141,8 @@ def register_retention_menu_item():
         icon_name="bin",
         order=900,
     )
+
+
+# Page view restrictions are read once per request (restrictions.py): our check of a served
+# page replaces Wagtail's, which would read them again.
+restrictions.replace_wagtail_check()

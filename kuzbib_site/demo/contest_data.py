@@ -11,7 +11,9 @@ from events.models import EVENT_TIMEZONE
 
 from .data import read
 
-SLUG = "knyaginya-2009"
+SLUG = "kniginya-2009"
+#: The slug an earlier demo gave it (a wrong transliteration): it redirects.
+OLD_SLUG = "knyaginya-2009"
 NOMINATIONS = [
     ("Библиотечный проект", "Проект, реализованный или готовый к реализации в библиотеке."),
     ("Массовое мероприятие", "Сценарий и отчёт о проведённом мероприятии для читателей."),

@@ -37,12 +37,14 @@ from .contest_data import (
     FIRST_SUBMITTED,
     NEAR_COPY,
     NOMINATIONS,
+    OLD_SLUG,
     SAME_FILE,
     SLUG,
     STAGES,
     WITHDRAWN,
 )
-from .site import ensure_child
+from .pictures import cover
+from .site import ensure_child, ensure_moved, keep_old_address
 
 
 def at(day, hour=10):
@@ -61,6 +63,7 @@ def load(home):
         show_in_menus=True,
         intro="<p>Конкурсы профессионального мастерства партнёрства.</p>",
     )
+    ensure_moved(index, ContestPage, OLD_SLUG, SLUG)
     contest = _contest(
         index,
         SLUG,
@@ -81,6 +84,7 @@ def load(home):
         aggregation_method=ContestPage.Method.ZSCORE,
         min_sheets=3,
     )
+    keep_old_address(contest, OLD_SLUG)
     load_entries(contest)
     load_open(index)
     load_judging(index)
@@ -88,27 +92,32 @@ def load(home):
 
 
 def load_open(index):
-    """A made-up contest taking entries from the day the demo is loaded for a month, so that a
-    visitor can try the entry form (its checks, the consent of a minor's parent, the private
-    page) today. Its intro says it is demo content; it has no entries of its own."""
+    """A made-up «КНИГИНЯ» of the coming year taking entries from the day the demo is loaded for
+    a month, so that a visitor can try the entry form (its checks, the consent of a minor's
+    parent, the private page) today, beside the historic «КНИГИНЯ-2009». Named after the year
+    of its results; its intro says it is demo content; it has no entries of its own."""
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     opens = datetime.datetime.combine(yesterday, datetime.time(9), tzinfo=EVENT_TIMEZONE)
     closes = opens + datetime.timedelta(days=31, hours=9)  # at 18:00
     judged = closes + datetime.timedelta(days=14)
+    year = (judged + datetime.timedelta(days=3)).year
+    slug = f"kniginya-{year}"
+    # An earlier demo called it «КНИГИНЯ (демонстрация)» at /contests/demo-contest/.
+    ensure_moved(index, ContestPage, "demo-contest", slug)
     return _contest(
         index,
-        "demo-contest",
+        slug,
         [
             (Stage.Kind.SUBMISSIONS, "Приём конкурсных работ", opens, closes),
             (Stage.Kind.JUDGING, "Работа жюри", closes + datetime.timedelta(days=1), judged),
             (Stage.Kind.RESULTS, "Подведение итогов", judged + datetime.timedelta(days=3), None),
         ],
-        title="КНИГИНЯ (демонстрация)",
+        title=f"КНИГИНЯ-{year}",
         intro="Демонстрационный конкурс: на нём можно попробовать подачу конкурсной работы.",
         start=opens,
         end=judged + datetime.timedelta(days=3),
         status=EventStatus.REGISTRATION_OPEN,
-        entry_prefix="ДЕМО",
+        entry_prefix=f"КНИГИНЯ-{year}",
         age_reference_date=timezone.localdate(),
     )
 
@@ -182,6 +191,7 @@ def _contest(index, slug, stages, **fields):
         city="Кемерово",
         organisers="НП «Кузбасские библиотеки»",
         max_age=35,
+        cover_image=cover(fields["title"], "award", slug),
         **fields,
     )
     for order, (title, description) in enumerate(NOMINATIONS):

@@ -21,16 +21,11 @@ published anew only when the demo's version differs from the page.
 """
 
 import datetime
-import io
 import random
 import re
 
-from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.html import escape
-from PIL import Image as PillowImage
-from PIL import ImageDraw, ImageFont
-from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from dynasties.domain.application import rows_of
@@ -47,13 +42,13 @@ from kuzbib_site.base import lemma_index, partial_dates
 from kuzbib_site.base.models import Library, Municipality
 
 from .data import read
+from .pictures import PICTURE_NOTE, PICTURES, cover, demo_image
 from .site import ensure_child
 
 DATA = read("dynasties")
 SEED = "kuzbib-dynasties-2009"
 SLUG = "festival-dinastiy"
 DEMO_NOTE = "Демонстрационная запись: семья вымышлена."
-PICTURE_NOTE = "Демонстрационное изображение"
 #: When the coming festival's applications open and close, and when it is held, from today.
 OPENS_BEFORE = datetime.timedelta(days=7)
 CLOSES_AFTER = datetime.timedelta(days=60)
@@ -336,102 +331,6 @@ def _library_names():
     }
 
 
-# -- pictures --------------------------------------------------------------------------------
-
-SEPIA = [(238, 224, 196), (214, 192, 158), (176, 146, 108), (132, 100, 68), (90, 66, 44)]
-PICTURES = {
-    "family": "семейный портрет",
-    "shelves": "у книжных полок",
-    "building": "здание библиотеки",
-    "portrait": "портрет основателя династии",
-}
-
-
-def _font(size):
-    try:
-        return ImageFont.truetype("DejaVuSans.ttf", size)
-    except OSError:  # no DejaVu on this machine: the picture's title still says it is a demo
-        return None
-
-
-def _figure(draw, x, base, height, tone):
-    """A person drawn as a head and shoulders on a body, standing at ``base``."""
-    head = height // 6
-    draw.ellipse((x - head // 2, base - height, x + head // 2, base - height + head), fill=tone)
-    draw.polygon(
-        [
-            (x - head, base - height + head + 4),
-            (x + head, base - height + head + 4),
-            (x + head * 1.3, base),
-            (x - head * 1.3, base),
-        ],
-        fill=tone,
-    )
-
-
-def picture(kind, seed, people=6):
-    """A sepia placeholder JPEG of ``kind`` (``PICTURES``), labelled as a demo picture."""
-    rng = random.Random(seed)  # noqa: S311 — a drawing
-    width, height = (600, 800) if kind == "portrait" else (960, 640)
-    image = PillowImage.new("RGB", (width, height), SEPIA[0])
-    draw = ImageDraw.Draw(image)
-    for y in range(height):  # a backdrop darkening towards the floor
-        shade = 1 - 0.35 * y / height
-        draw.line([(0, y), (width, y)], fill=tuple(int(c * shade) for c in SEPIA[1]))
-    if kind == "family":
-        back = max(2, (people + 1) // 2)
-        for row, count, base, size in ((0, back, 470, 330), (1, people - back, 560, 300)):
-            for n in range(max(count, 1)):
-                x = int(width * (n + 1) / (max(count, 1) + 1)) + row * 20
-                _figure(draw, x, base, size + rng.randint(-30, 20), SEPIA[3 + row])
-    elif kind == "shelves":
-        for shelf in range(4):
-            top = 60 + shelf * 130
-            draw.rectangle((40, top + 110, width - 40, top + 122), fill=SEPIA[4])
-            x = 50
-            while x < width - 70:
-                book = rng.randint(14, 34)
-                draw.rectangle(
-                    (x, top + rng.randint(10, 40), x + book, top + 110), fill=rng.choice(SEPIA[2:])
-                )
-                x += book + 3
-        _figure(draw, width // 2 + rng.randint(-200, 200), height - 40, 380, SEPIA[4])
-    elif kind == "building":
-        draw.rectangle((120, 220, width - 120, 560), fill=SEPIA[2])
-        draw.polygon([(100, 220), (width // 2, 110), (width - 100, 220)], fill=SEPIA[3])
-        for column in range(6):
-            for floor in range(2):
-                x, y = 170 + column * 115, 270 + floor * 130
-                draw.rectangle((x, y, x + 60, y + 80), fill=SEPIA[0])
-        draw.rectangle((width // 2 - 45, 430, width // 2 + 45, 560), fill=SEPIA[4])
-        draw.rectangle((width // 2 - 150, 235, width // 2 + 150, 262), fill=SEPIA[0])
-        font = _font(20)
-        if font:
-            draw.text((width // 2, 248), "БИБЛИОТЕКА", fill=SEPIA[4], font=font, anchor="mm")
-    else:
-        _figure(draw, width // 2, height - 60, 620, SEPIA[4])
-    # A photo's white margin, and the label.
-    draw.rectangle((0, 0, width - 1, height - 1), outline=SEPIA[0], width=18)
-    font = _font(22)
-    if font:
-        draw.rectangle((18, height - 60, width - 18, height - 18), fill=SEPIA[0])
-        draw.text((width // 2, height - 39), PICTURE_NOTE, fill=SEPIA[4], font=font, anchor="mm")
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=82)
-    return out.getvalue()
-
-
-def demo_image(title, kind, seed, people=6):
-    """The Wagtail image ``title``, drawn and saved the first time only."""
-    Image = get_image_model()
-    image = Image.objects.filter(title=title).first()
-    if image is None:
-        data = picture(kind, seed, people)
-        image = Image(title=title, file=ImageFile(io.BytesIO(data), name=f"{seed}.jpg"))
-        image.save()
-    return image
-
-
 # -- pages -----------------------------------------------------------------------------------
 
 
@@ -597,6 +496,7 @@ def load_festival(home, today):
         applications_close_at=now + CLOSES_AFTER,
         application_intro=table["application_intro"],
         nominations=nominations(),
+        cover_image=cover(table["title"], "family", SLUG),
         show_in_menus=True,
         search_description="Демонстрационный фестиваль библиотечных династий Кузбасса.",
     )
@@ -622,6 +522,7 @@ def load_past(home, winners):
         applications_open_from=at_ten(datetime.date(2009, 2, 1)),
         applications_close_at=at_ten(datetime.date(2009, 5, 1)),
         nominations=nominations(winners),
+        cover_image=cover(table["title"], "family", table["slug"]),
     )
 
 

@@ -34,6 +34,7 @@ from events.models import (
 from kuzbib_site.base.models import Library, Person
 
 from .data import read
+from .pictures import cover
 from .site import ensure_child
 
 DATA = read("events")
@@ -130,6 +131,7 @@ def load_conference(home, sections, people):
         libraries_count=33,
         reports_count=42,
         sections_count=7,
+        cover_image=cover("VIII сессия конференции", "hall", "viii-session-2008"),
     )
     talk_titles = DATA["talk_titles"]
     for n, row in enumerate(DATA["session"]):
@@ -241,6 +243,7 @@ def load_upcoming(home, sections):
         capacity=120,
         cfp_opens=timezone.now() - datetime.timedelta(days=1),
         cfp_closes=start - datetime.timedelta(days=10),
+        cover_image=cover("Ежегодная сессия конференции", "hall", "demo-next-session"),
     )
     for slug, title, fmt, section, hour, capacity in (
         ("plenary", "Пленарное заседание", SectionSessionPage.Format.PLENARY, None, 10, None),

@@ -8,6 +8,7 @@ Every function is idempotent: running ``load_demo`` twice leaves one copy of eve
 import datetime
 from decimal import Decimal
 
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
@@ -15,6 +16,7 @@ from kuzbib_site.base.models import Library, MembershipFee, Municipality
 from kuzbib_site.home.models import HomePage, LibraryIndexPage, StandardPage
 
 from .data import read
+from .pictures import cover
 
 ABOUT_BODY = [
     ("heading", {"text": "Партнёрство", "level": "h2"}),
@@ -63,8 +65,26 @@ def ensure_child(parent, model, slug, **fields):
     return page
 
 
-def load_home():
-    """The home page, made the default site's root (Wagtail's «Welcome» page goes)."""
+def ensure_moved(parent, model, old_slug, slug):
+    """A page an older demo made under ``old_slug`` takes its new ``slug`` (one page, not two)."""
+    old = model.objects.child_of(parent).filter(slug=old_slug).first()
+    if old is not None and not model.objects.child_of(parent).filter(slug=slug).exists():
+        old.slug = slug
+        old.save_revision().publish()
+
+
+def keep_old_address(page, old_slug):
+    """A permanent redirect from the address ``page`` had under ``old_slug``: links to it
+    elsewhere keep working."""
+    old_path = Redirect.normalise_path(f"{page.get_parent().get_url()}{old_slug}/")
+    Redirect.objects.update_or_create(
+        old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}
+    )
+
+
+def load_home(hostname="127.0.0.1", port=8000):
+    """The home page, made the default site's root (Wagtail's «Welcome» page goes), at
+    ``hostname`` and ``port``: where the demo is served, so that links in e-mails reach it."""
     root = Page.get_first_root_node()
     home = ensure_child(
         root,
@@ -80,15 +100,17 @@ def load_home():
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost",
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="Кузбасские библиотеки",
         )
-    elif site.root_page_id != home.pk:
+    else:
         old_root = site.root_page
         site.root_page = home
         site.site_name = "Кузбасские библиотеки"
+        site.hostname, site.port = hostname, port
         site.save()
         if old_root.depth == 2 and old_root.slug == "home" and not old_root.get_children():
             old_root.delete()
@@ -121,6 +143,7 @@ def load_directory():
                 "municipality": municipality,
                 "member_since": row["member_since"],
                 "address": municipality.name,
+                "image": cover(row["short_name"], "building", f"library-{row['short_name']}"),
             },
         )
         libraries.append(library)
@@ -163,9 +186,9 @@ def load_pages(home):
     )
 
 
-def load():
+def load(hostname="127.0.0.1", port=8000):
     """Our own pages and the directory; returns the home page."""
-    home = load_home()
+    home = load_home(hostname, port)
     load_directory()
     load_pages(home)
     return home

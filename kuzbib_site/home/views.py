@@ -1,6 +1,7 @@
 """Our site's own views: the site search page, the health check and robots.txt. The core
 (``kuzbib_site.base``) keeps what the apps share: the search helpers, the low-vision switch."""
 
+import datetime
 from urllib.parse import urlencode
 
 import redis
@@ -13,40 +14,39 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
-from kuzbib_site.base import lemma_index
+from kuzbib_site.base import dates, lemma_index
 from kuzbib_site.base.conf import setting
+from kuzbib_site.base.kinds import kind_of
 from kuzbib_site.base.models import WorkerHeartbeat
+from kuzbib_site.base.restrictions import public
 from kuzbib_site.base.search import clean_query, highlight
 
 
 @require_GET
 def search(request):
     """Site search over every live, public page of the site through the lemmatised index
-    (``kuzbib_site.base.lemma_index``): any Russian word form and surnames in any case, on
-    PostgreSQL and on the embedded SQLite alike; every word must match; pages whose title holds
-    the words first; highlighted titles and excerpts, paginated."""
+    (``kuzbib_site.base.lemma_index``): any Russian word form, the words derived from a query
+    word («шахтёр» finds «шахтёрский»), surnames in any case, on PostgreSQL and on the embedded
+    SQLite alike; every word must match; pages whose title holds the words first; each result
+    with its kind in visitors' words (``kinds.kind_of``), an event's dates, highlighted title
+    and excerpt; paginated, in a number of queries that does not grow with the results."""
     query, truncated = clean_query(request.GET.get("q", ""))
+    has_words = lemma_index.has_words(query)
     results_page = None
     if query:
         site = Site.find_for_request(request)
-        pages = Page.objects.live().public()
+        pages = public(Page.objects.live(), request)
         if site:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         # A query of punctuation or prepositions alone asks for nothing: it finds nothing
         # (matching() would hand back every page).
-        results = lemma_index.ranked(pages, query) if lemma_index.has_words(query) else pages.none()
+        results = lemma_index.ranked(pages, query) if has_words else pages.none()
         paginator = Paginator(results, setting("SEARCH_RESULTS_PER_PAGE"))
         results_page = paginator.get_page(request.GET.get("page"))
         specific = Page.objects.filter(pk__in=[page.pk for page in results_page]).specific()
         by_pk = {page.pk: page for page in specific}
         results_page.hits = [
-            {
-                "page": by_pk[page.pk],
-                "title": highlight(by_pk[page.pk].title, query),
-                "excerpt": highlight(_excerpt_source(by_pk[page.pk]), query, width=300),
-            }
-            for page in results_page
-            if page.pk in by_pk
+            _hit(by_pk[page.pk], query) for page in results_page if page.pk in by_pk
         ]
     return render(
         request,
@@ -54,10 +54,26 @@ def search(request):
         {
             "search_query": query,
             "truncated": truncated,
+            "has_words": has_words,
             "results": results_page,
             "query_prefix": urlencode({"q": query}) + "&",
         },
     )
+
+
+def _hit(page, query):
+    """One search result: the page, its kind in visitors' words, the dates of an event (a page
+    with ``start`` and ``end``), its highlighted title and excerpt."""
+    start = getattr(page, "start", None)
+    return {
+        "page": page,
+        "kind": kind_of(page),
+        "when": dates.span(start, getattr(page, "end", None))
+        if isinstance(start, datetime.date)
+        else "",
+        "title": highlight(page.title, query),
+        "excerpt": highlight(_excerpt_source(page), query, width=300),
+    }
 
 
 def _excerpt_source(page):

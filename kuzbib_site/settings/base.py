@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "contests",
     "heroes_archive",
     "dynasties",
+    "periodicals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -75,7 +76,12 @@ MIDDLEWARE = [
     "kuzbib_site.base.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware without Accept-Language: Russian unless the visitor chose
+    # English with the site's switch (kuzbib_site/base/middleware.py).
+    "kuzbib_site.base.middleware.SiteLanguageMiddleware",
+    # Anonymous GETs of pages from the shared cache (kuzbib_site/base/page_cache.py): after the
+    # session and the language, before everything a hit may skip.
+    "kuzbib_site.base.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,6 +170,8 @@ CELERY_TASK_ROUTES = {
     "kuzbib.*.build_*": {"queue": "pdf"},
     "kuzbib.*.send_*": {"queue": "mail"},
     "kuzbib.*.process_*": {"queue": "files"},
+    # Splitting an issue's upload into pages renders a PDF: heavy file work.
+    "kuzbib.periodicals.split_upload": {"queue": "files"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -180,6 +188,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     "kuzbib.dynasties.sweep_photos": {"task": "kuzbib.dynasties.sweep_photos", "schedule": 120.0},
+    # Periodicals: uploads and scanned pages a lost message or a dead worker left waiting.
+    "kuzbib.periodicals.sweep_ingest": {
+        "task": "kuzbib.periodicals.sweep_ingest",
+        "schedule": 120.0,
+    },
+    # Holdings imports of the periodicals' union catalogue whose message was lost.
+    "kuzbib.periodicals.sweep_holdings_imports": {
+        "task": "kuzbib.periodicals.sweep_holdings_imports",
+        "schedule": 300.0,
+    },
     # Anonymises personal data past its retention period, once a day.
     "kuzbib.base.retention": {"task": "kuzbib.base.retention", "schedule": 24 * 3600.0},
 }
@@ -200,10 +218,86 @@ MEDIA_URL = "/media/"
 # Private files (contest entries, applicants' documents) live here, outside MEDIA_ROOT, and are
 # served only through permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# "private" is the apps' private files (kuzbib_site/base/storage.py): every private file field
+# uses the backend named here, under a folder of its own.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "kuzbib_site.base.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# With KUZBIB_S3_BUCKET, public media and private files live in S3-compatible object storage
+# instead (kuzbib_site/base/object_storage.py), so that web servers and workers on other machines
+# reach the same files (README, «Files on another machine / S3»). Private files go to their own
+# bucket (KUZBIB_S3_PRIVATE_BUCKET) or, by default, under their own prefix of the same bucket,
+# always as private objects. Static files stay with WhiteNoise.
+
+
+def _media_origins(bucket, connection, custom_domain):
+    """The origins public media come from, for the Content-Security-Policy's img-src: the custom
+    domain (a CDN), else the endpoint with the bucket as its path or as its host name."""
+    if custom_domain:
+        return [f"https://{custom_domain.split('/')[0]}"]
+    endpoint = connection["endpoint_url"]
+    if endpoint:
+        scheme, _, host = endpoint.partition("://")
+        host = host.split("/")[0]
+        origins = [f"{scheme}://{host}"]
+        if connection["addressing_style"] != "path":
+            origins.append(f"{scheme}://{bucket}.{host}")
+        return origins
+    region = connection["region_name"]
+    return [f"https://{bucket}.s3.amazonaws.com"] + (
+        [f"https://{bucket}.s3.{region}.amazonaws.com"] if region else []
+    )
+
+
+def object_storages(environ):
+    """``(storages, media_origins)``: the ``STORAGES`` entries ("default" for public media,
+    "private") that ``environ``'s KUZBIB_S3_* variables give, and the origins of public media;
+    nothing without a bucket. Unset credentials are left to boto3's own search (an instance
+    role), which production does not allow (settings/production.py)."""
+    bucket = environ.get("KUZBIB_S3_BUCKET", "")
+    if not bucket:
+        return {}, []
+    connection = {
+        "endpoint_url": environ.get("KUZBIB_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("KUZBIB_S3_REGION") or None,
+        "access_key": environ.get("KUZBIB_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("KUZBIB_S3_SECRET_ACCESS_KEY") or None,
+        # "path" for servers without a host name per bucket (MinIO, moto); unset: boto3 chooses.
+        "addressing_style": environ.get("KUZBIB_S3_ADDRESSING_STYLE") or None,
+    }
+    custom_domain = environ.get("KUZBIB_S3_CUSTOM_DOMAIN") or None
+    storages = {
+        "default": {
+            "BACKEND": "kuzbib_site.base.object_storage.PublicObjectStorage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": bucket,
+                "location": environ.get("KUZBIB_S3_MEDIA_PREFIX", "media"),
+                "custom_domain": custom_domain,
+            },
+        },
+        "private": {
+            "BACKEND": "kuzbib_site.base.object_storage.PrivateObjectStorage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": environ.get("KUZBIB_S3_PRIVATE_BUCKET") or bucket,
+                "location": environ.get("KUZBIB_S3_PRIVATE_PREFIX", "private"),
+                # Empty for a service that refuses ACLs (its objects are private regardless).
+                "default_acl": environ.get("KUZBIB_S3_PRIVATE_ACL", "private") or None,
+            },
+        },
+    }
+    return storages, _media_origins(bucket, connection, custom_domain)
+
+
+_object_storages, MEDIA_ORIGINS = object_storages(os.environ)
+STORAGES.update(_object_storages)
+# Wagtail would redirect to a document's URL in remote storage, past its collection's privacy
+# settings; its serve view checks them and streams the file, wherever it is.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Security ---------------------------------------------------------------------------------
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -219,7 +313,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         # Wagtail's admin sets style attributes inline.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        # Public media in object storage come from its origin (MEDIA_ORIGINS above).
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
         "font-src": ["'self'", "data:"],
         "frame-src": [
             "'self'",
@@ -354,6 +449,13 @@ def _throttle_limits(form, ip, email):
 # The core's settings that this site takes from the environment; the rest keep the defaults in
 # kuzbib_site/base/conf.py.
 KUZBIB_BASE = {
+    # The anonymous page cache (kuzbib_site/base/page_cache.py); KUZBIB_PAGE_CACHE=off turns it off
+    # (the bench measures pages both ways).
+    "PAGE_CACHE": {
+        "ENABLED": os.environ.get("KUZBIB_PAGE_CACHE", "on") != "off",
+        # The longest a reverse proxy in front may keep a page (README «Page cache»).
+        "PROXY_MAX_AGE": int(os.environ.get("KUZBIB_PAGE_CACHE_PROXY_MAX_AGE", "60")),
+    },
     # The archive guard (kuzbib_site/base/uploads.py) for every uploaded ZIP-based file (DOCX,
     # PPTX, ODT, XLSX): real bytes inflated, not the sizes the archive declares.
     "ARCHIVE": {
@@ -387,6 +489,8 @@ KUZBIB_BASE = {
             "entry": _throttle_limits("entry", ip=10, email=5),
             "dynasty_application": _throttle_limits("dynasty_application", ip=10, email=5),
             "password_reset": _throttle_limits("password_reset", ip=10, email=3),
+            # A reader's correction of a periodical's line of text (no e-mail asked).
+            "periodical_correction": _throttle_limits("periodical_correction", ip=60, email=0),
         },
     },
     # A request whose Content-Length is larger is refused with 413 before its body is read
@@ -411,6 +515,14 @@ KUZBIB_CONTESTS = {
     "ARCHIVE_KEEP_DAYS": env_int("KUZBIB_CONTESTS_ARCHIVE_KEEP_DAYS", 7),
 }
 
+# The periodicals archive's settings that this site takes from the environment; the rest keep
+# the defaults in periodicals/conf.py.
+KUZBIB_PERIODICALS = {
+    # The member libraries' reading rooms (CIDR, comma-separated): they read the issues that are
+    # «in reading rooms only». A wrong entry stops the system checks.
+    "READING_ROOM_NETWORKS": env_list("KUZBIB_READING_ROOM_NETWORKS"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -425,5 +537,11 @@ LOGGING = {
         # WeasyPrint logs each rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pymorphy3 announces each loading of its dictionaries (every process, every command).
+        "pymorphy3": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Run in the calling process, each task's «succeeded in 0.01s: None» line would follow
+    # every save (a demo load printed dozens); a worker's log keeps them.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -5,9 +5,13 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, STORAGES, env_bool, env_list
 
 REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+# A bucket named means object storage, which needs its own keys: a server that guessed them
+# from its surroundings (or ran without) would fail on the first upload, not at start-up.
+if os.environ.get("KUZBIB_S3_BUCKET") or os.environ.get("KUZBIB_S3_PRIVATE_BUCKET"):
+    REQUIRED += ["KUZBIB_S3_BUCKET", "KUZBIB_S3_ACCESS_KEY_ID", "KUZBIB_S3_SECRET_ACCESS_KEY"]
 missing = [name for name in REQUIRED if not os.environ.get(name)]
 if missing:
     raise ImproperlyConfigured(
@@ -18,8 +22,10 @@ DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
+# Media and private files where base.py put them (the disk, or object storage); static files
+# from WhiteNoise.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

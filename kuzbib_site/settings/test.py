@@ -47,6 +47,10 @@ else:
 # The cache outlives a test and every test client comes from 127.0.0.1, so throttling is off
 # here; the tests of throttling turn it on with their own low limits (tests/base/test_throttle.py).
 KUZBIB_BASE = {**KUZBIB_BASE, "THROTTLE": {**KUZBIB_BASE["THROTTLE"], "ENABLED": False}}  # noqa: F405
+# So is the page cache: a test reads the page it has just changed, inside a transaction that never
+# commits (when the cache purges); the page cache's tests turn it on, in their own process or in
+# the servers they start (KUZBIB_PAGE_CACHE=on).
+KUZBIB_BASE["PAGE_CACHE"] = {"ENABLED": os.environ.get("KUZBIB_PAGE_CACHE") == "on"}
 # Tests that need a real worker switch the Celery app to the Redis broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 if os.environ.get("KUZBIB_TEST_HOLD_DIR"):

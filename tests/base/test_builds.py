@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from kuzbib_site.base import builds
 from kuzbib_site.base.models import BackgroundBuild
 from kuzbib_site.base.models.builds import build_storage
-from kuzbib_site.base.uploads import PrivateStorage
+from kuzbib_site.base.storage import PrivateStorage
 
 with isolate_apps("kuzbib_site.base"):
 

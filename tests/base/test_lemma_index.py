@@ -26,8 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
+def made_here():
+    """The pages the tests make: those below the site's own pages (site_tree's «О партнёрстве»
+    speaks of «шахтёрского края», which a search for «шахтёр» rightly finds)."""
+    return Page.objects.filter(depth__gt=3)
+
+
 def found(query, queryset=None):
-    queryset = Page.objects.all() if queryset is None else queryset
+    queryset = made_here() if queryset is None else queryset
     return set(lemma_index.matching(queryset, query).values_list("title", flat=True))
 
 
@@ -149,6 +155,79 @@ def test_ranked_puts_title_hits_first(site_tree):
     )
     results = lemma_index.ranked(Page.objects.all(), "письма шахтёра")
     assert [page.pk for page in results] == [all_words.pk, some_words.pk, body_only.pk]
+
+
+# --- Derived words --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def derived(site_tree):
+    """Pages that say a word only in a form derived from another: an adjective of a noun, the
+    noun of an adjective."""
+    about = site_tree["about"]
+    return {
+        "adjective": StandardPageFactory(
+            parent=about, title="Чтения", intro="Шахтёрский край и его угольный бассейн."
+        ),
+        "noun": StandardPageFactory(
+            parent=about, title="Встреча", intro="Встреча шахтёров с историками."
+        ),
+        "world": StandardPageFactory(parent=about, title="Конференция", intro="Мировой опыт."),
+        "village": StandardPageFactory(parent=about, title="Поездка", intro="Посёлок Ивановка."),
+    }
+
+
+@pytest.mark.parametrize("query", ["шахтёр", "Шахтёров", "шахтерам"])
+def test_a_noun_finds_its_adjective(derived, query):
+    assert found(query) == {derived["adjective"].title, derived["noun"].title}
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("шахтёрский", {"Чтения", "Встреча"}),
+        ("шахтёрских", {"Чтения", "Встреча"}),
+        ("исторического", {"Встреча"}),  # «историками»: история, историк
+        ("уголь", {"Чтения"}),
+        ("угольного", {"Чтения"}),
+    ],
+)
+def test_an_adjective_finds_its_noun_and_back(derived, query, titles):
+    assert found(query) == titles
+
+
+def test_short_words_and_names_find_only_their_own_forms(derived, ivanov):
+    # «мир» is too short for a stem: the world's «мировой» is another word to it.
+    assert found("мир") == set()
+    assert found("мировой") == {derived["world"].title}
+    # A surname finds its own forms (the page about Иванов), not the village of Ивановка.
+    assert found("Иванов") == {ivanov.title}
+    assert found("Ивановка") == {derived["village"].title}
+
+
+def test_derived_words_keep_every_word_required(derived):
+    assert found("шахтёрский бассейн") == {derived["adjective"].title}
+    assert found("шахтёрский историк") == {derived["noun"].title}
+    assert found("шахтёр металлург") == set()
+
+
+def test_stems(db):
+    assert lemma_index.stems("шахтёров") == ("шахтер",)
+    assert lemma_index.stems("шахтёрская") == ("шахтер",)
+    assert lemma_index.stems("библиотеки") == ("библиотек",)
+    assert lemma_index.stems("Кемерово") == ("кемеров",)
+    # Too short, a verb, a person's name, a word made of other letters: no stem.
+    for word in ("мир", "мировой", "шахта", "статья", "стать", "Иванову", "Петровой", "2008"):
+        assert lemma_index.stems(word) == (), word
+
+
+def test_ranked_counts_derived_words_in_the_title(site_tree):
+    body_only = StandardPageFactory(
+        parent=site_tree["about"], title="А-отчёт", intro="Шахтёрский посёлок."
+    )
+    in_title = StandardPageFactory(parent=site_tree["about"], title="Б-шахтёрский посёлок")
+    results = lemma_index.ranked(Page.objects.child_of(site_tree["about"]), "шахтёр")
+    assert [page.pk for page in results] == [in_title.pk, body_only.pk]
 
 
 # --- Keeping the index fresh ----------------------------------------------------------------
@@ -298,7 +377,7 @@ def test_hostile_queries_give_sane_results(miners, ivanov, query):
     if lemma_index.has_words(query):
         assert results <= {miners.title, ivanov.title}
     else:  # nothing to search for: the queryset as it was (the site search shows nothing)
-        assert results == set(Page.objects.values_list("title", flat=True))
+        assert results == set(made_here().values_list("title", flat=True))
     if "шахтёр" in query and "иванов" not in query:
         assert results == {miners.title}, query
     assert LemmaEntry.objects.filter(page__in=[miners, ivanov]).count() == 2
@@ -322,6 +401,19 @@ def test_postgresql_searches_through_the_gin_index(miners):
         plan = entries.explain()
     assert "base_lemmaentry_lemmas_gin" in plan, plan
     assert list(lemma_index.matching(Page.objects.all(), "шахтёров Кузбасса"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_serves_stems_from_the_gin_index_too(miners):
+    groups = lemma_index.query_groups("шахтёрский")
+    assert groups == (("шахтер*",),)
+    entries = LemmaEntry.objects.filter(lemmas__has_lemmas=groups)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = entries.explain()
+    assert "base_lemmaentry_lemmas_gin" in plan, plan
+    assert found("шахтёрский") == {miners.title}
 
 
 SQLITE_SCRIPT = textwrap.dedent(
@@ -349,9 +441,20 @@ SQLITE_SCRIPT = textwrap.dedent(
         assert list(found.values_list("pk", flat=True)) == [page.pk], list(found)
         assert lemma_index.matching(Page.objects.all(), "Ивановым").get().pk == page.pk
         assert not lemma_index.matching(Page.objects.all(), "шахтёр металлург").exists()
+        # Derived words: a noun finds its adjective, an adjective its noun; «мир» is too short.
+        derived = home.add_child(
+            instance=StandardPage(title="Чтения", intro="Шахтёрский край, мировой опыт.")
+        )
+        found = lemma_index.matching(Page.objects.all(), "шахтёр")
+        assert set(found.values_list("pk", flat=True)) == {page.pk, derived.pk}, list(found)
+        found = lemma_index.matching(Page.objects.all(), "шахтёрских")
+        assert set(found.values_list("pk", flat=True)) == {page.pk, derived.pk}, list(found)
+        assert not lemma_index.matching(Page.objects.all(), "мир").exists()
         response = Client().get("/search/", {"q": "шахтёров"})
         assert response.status_code == 200, response.status_code
-        assert [hit["page"].pk for hit in response.context["results"].hits] == [page.pk]
+        hits = response.context["results"].hits
+        assert {hit["page"].pk for hit in hits} == {page.pk, derived.pk}
+        assert "<mark>Шахтёрский</mark>" in response.content.decode()
         print("sqlite ok")
     finally:
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)

@@ -49,22 +49,6 @@ def test_page_types_are_editable(wagtail_asserts, site_tree, admin_user):
     )
 
 
-def test_home_lists_featured_and_latest_pages_per_section(client, site_tree):
-    home, about = site_tree["home"], site_tree["about"]
-    child = StandardPageFactory(parent=about, title="Устав партнёрства")
-    HomePageFeatured.objects.create(home=home, page=child)
-    html = client.get("/").content.decode()
-    assert html.count("Устав партнёрства") == 2  # featured, and latest in «О партнёрстве»
-    assert 'href="/about/"' in html
-
-
-def test_home_hides_featured_page_once_unpublished(client, site_tree):
-    child = StandardPageFactory(parent=site_tree["about"], title="Черновик устава")
-    HomePageFeatured.objects.create(home=site_tree["home"], page=child)
-    child.unpublish()
-    assert "Черновик устава" not in client.get("/").content.decode()
-
-
 def test_directory_groups_current_members_by_municipality(client, site_tree):
     kemerovo = MunicipalityFactory(name="Кемерово")
     izhmorsky = MunicipalityFactory(name="Ижморский муниципальный район")

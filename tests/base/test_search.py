@@ -116,3 +116,18 @@ def test_highlight_window_keeps_the_match():
     html = highlight(text, "библиотеки", width=120)
     assert "<mark>библиотека</mark>" in html
     assert html.startswith("…") and html.endswith("…")
+
+
+def test_highlight_marks_derived_words_as_the_index_finds_them():
+    html = highlight("Шахтёрский край, шахтёры и мировой опыт", "шахтёр мир")
+    assert html == "<mark>Шахтёрский</mark> край, <mark>шахтёры</mark> и мировой опыт"
+    html = highlight("Встреча шахтёров и горняков", "шахтёрская")
+    assert html == "Встреча <mark>шахтёров</mark> и горняков"
+
+
+def test_highlight_keeps_stressed_words_whole():
+    assert highlight("У\u0301гольный край", "уголь") == "<mark>У\u0301гольный</mark> край"
+
+
+def test_highlight_without_words_marks_nothing():
+    assert highlight("и в на <шахта>", "и в на") == "и в на &lt;шахта&gt;"

@@ -17,45 +17,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import wagtail_factories
 from django.conf import settings as django_settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from wagtail.models import Page, get_page_models
+from django.urls import reverse
 from wagtail.snippets.models import get_snippet_models
 
-from contests import submission
-from contests.models import Entry, EntryFlag, JuryMember
-from dynasties.models import Application, DynastyPhoto, FestivalNomination, FestivalPage
-from events.models import Proposal
-from heroes_archive import importer
-from heroes_archive.models import (
-    HeroImport,
-    HeroIndexPage,
-    Memorial,
-    MemorialKind,
-    Source,
-    SourceKind,
-)
-from tests.dynasties.test_moderation import ready_photo
-from tests.factories import (
-    LibraryFactory,
-    MembershipFeeFactory,
-    MunicipalityFactory,
-    PersonFactory,
-)
-from tests.factories.contests import entry_data, uploads
-from tests.factories.dynasties import (
-    ApplicationFactory,
-    DynastyPageFactory,
-    FestivalPageFactory,
-)
-from tests.factories.events import RegistrationFactory
-from tests.factories.files import pdf
-from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
-from tests.heroes_archive.test_import import hero_row, spreadsheet
+from tests import admin_world
+from tests.admin_world import custom_admin_urls, editor_urls, listing_urls
+
+# The shared fixtures of the admin's walk (tests/admin_world.py).
+festival_tree = admin_world.festival_tree
+every_page_type = admin_world.every_page_type
+every_snippet = admin_world.every_snippet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,6 +62,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
     });
 });
 """
+
+
+CLOSED_SIDE_PANELS = 'try { localStorage.removeItem("wagtail:side-panel-open"); } catch (e) {}'
 
 
 @pytest.fixture(scope="module")
@@ -166,117 +142,6 @@ def signed_in(page, live_server, django_user_model):
     return user
 
 
-@pytest.fixture
-def festival_tree(site_tree):
-    """The festival of library dynasties with a nomination awarded to its dynasty, whose members,
-    kinship, work periods and gallery fill its inline panels."""
-    festival = FestivalPageFactory(parent=site_tree["home"])
-    dynasty = DynastyPageFactory(parent=festival, tags=["сельские библиотеки"])
-    DynastyPhoto.objects.create(
-        dynasty=dynasty, image=wagtail_factories.ImageFactory(), caption="Читальный зал"
-    )
-    dynasty.save_revision().publish()
-    festival = FestivalPage.objects.get(pk=festival.pk)
-    nomination = FestivalNomination(title="Старейшая династия")
-    nomination.winners = [dynasty]
-    festival.nominations.add(nomination)
-    festival.save_revision().publish()
-    return {"festival": festival, "dynasty": dynasty}
-
-
-@pytest.fixture
-def every_page_type(site_tree, conference_tree, contest, festival_tree):
-    """One live page of every creatable page type, from the team's page-tree fixtures, a
-    heroes archive with a twice-hero (awards, a memorial and a source in its inline panels) and
-    the festival of library dynasties (``festival_tree``)."""
-    archive = HeroIndexPageFactory(parent=site_tree["home"])
-    hero = HeroPageFactory(
-        parent=archive,
-        awards=[("hero", "26.04.1957", 1), ("hero", "1961", 2), ("order_lenin", "1957")],
-    )
-    hero.memorials.add(Memorial(kind=MemorialKind.PLAQUE, place="Кемерово, ул. Шахтёров, 12"))
-    hero.sources.add(Source(kind=SourceKind.BOOK, title="Герои угля", year=1975))
-    hero.save_revision().publish()
-    pages = {}
-    for page in Page.objects.exclude(depth=1).specific():
-        pages.setdefault(type(page), page)
-    return pages
-
-
-@pytest.fixture
-def every_snippet(conference_tree, contest, festival_tree):
-    """One instance of every snippet model (those the fixtures do not make are made here)."""
-    municipality = MunicipalityFactory()
-    library = LibraryFactory(municipality=municipality)
-    PersonFactory()
-    MembershipFeeFactory(library=library, year=2009)
-    conference = conference_tree["conference"]
-    RegistrationFactory(conference=conference)
-    Proposal.objects.create(
-        conference=conference,
-        section=conference_tree["methodology"],
-        title="Методическая служба сельской библиотеки",
-        abstract="Опыт методической работы.",
-        format=Proposal.Format.REPORT,
-        last_name="Петрова",
-        first_name="Анна",
-        email="petrova@example.ru",
-        library=library,
-        consent_given_at=timezone.now(),
-    )
-    submission.submit(
-        contest,
-        entry_data(contest, municipality=municipality),
-        uploads(("работа.pdf", pdf(), "pdf")),
-    )
-    application = ApplicationFactory(festival=festival_tree["festival"], municipality=municipality)
-    ready_photo(application, member=1, caption="Мария Петровна в читальном зале")
-    return {model: model.objects.order_by("pk").first() for model in get_snippet_models()}
-
-
-def admin_url(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def editor_urls(pages, snippets, user):
-    """The add and edit views of every creatable page type and every snippet model the
-    permission policies let a superuser open (records that only the public forms create have
-    no add view)."""
-    urls = []
-    for model in get_page_models():
-        if not model.is_creatable:
-            continue
-        assert model in pages, f"no {model.__name__} in the fixtures' page tree"
-        # A parent the model may be added under (a type limited to one page, such as the
-        # library directory, has none once the fixtures made it: its edit view still counts).
-        parent = next(
-            (
-                p
-                for p in [Page.get_first_root_node(), *pages.values()]
-                if model.can_create_at(p.specific)
-            ),
-            None,
-        )
-        if parent is not None:
-            label = model._meta
-            urls.append(
-                admin_url("wagtailadmin_pages:add", label.app_label, label.model_name, parent.pk)
-            )
-        urls.append(admin_url("wagtailadmin_pages:edit", pages[model].pk))
-    for model, instance in snippets.items():
-        assert instance is not None, f"no {model.__name__} to edit"
-        viewset = model.snippet_viewset
-        policy = viewset.permission_policy
-        if policy.user_has_permission(user, "add"):
-            urls.append(admin_url(viewset.get_url_name("add")))
-        if policy.user_has_permission(user, "change"):
-            urls.append(admin_url(viewset.get_url_name("edit"), instance.pk))
-    return [url for url in urls if url]
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_editor_and_preview_opens_without_csp_violations(
@@ -285,42 +150,13 @@ def test_every_editor_and_preview_opens_without_csp_violations(
     urls = editor_urls(every_page_type, every_snippet, signed_in)
     snippet_views = [url for url in urls if url.startswith("/admin/snippets/")]
     assert len(snippet_views) >= len(get_snippet_models())
-    # The contests' own admin views: the jury (list, add, edit) and an entry's page, with its
-    # «may reveal the author» flag and its «Принять» button.
-    entry = every_snippet[Entry]
-    EntryFlag.objects.create(
-        entry=entry, kind=EntryFlag.Kind.MAY_REVEAL_AUTHOR, fragment="текст: Автор: Иванова"
-    )
-    member = JuryMember.objects.create(
-        contest=entry.contest, user=signed_in, role=JuryMember.Role.CHAIR
-    )
-    urls += [
-        reverse("jury:index"),
-        reverse("jury:add"),
-        reverse("jury:edit", args=[member.pk]),
-        reverse("wagtailsnippets_contests_entry:inspect", args=[entry.pk]),
-    ]
-    # «Импорт героев»: the upload form and a checked import's preview with a row's problems.
-    heroimport = importer.upload(
-        every_page_type[HeroIndexPage],
-        SimpleUploadedFile(
-            "герои.csv",
-            spreadsheet([hero_row("GST-00901"), hero_row("GST-00902", birth_date="31.02.1923")]),
-        ),
-        signed_in,
-    )
-    heroimport.refresh_from_db()
-    assert heroimport.phase == HeroImport.Phase.CHECKED  # the dry run ran (eager Celery)
-    urls += [reverse("heroes_imports"), reverse("heroes_import", args=[heroimport.pk])]
-    # «Заявки династий»: the listing, an application's page (the family, its tree, a photo and
-    # the decisions' forms) and the return and reject forms on their own.
-    application = every_snippet[Application]
-    urls += [
-        reverse("wagtailsnippets_dynasties_application:list"),
-        reverse("wagtailsnippets_dynasties_application:inspect", args=[application.pk]),
-        reverse("dynasties_application_return", args=[application.pk]),
-        reverse("dynasties_application_reject", args=[application.pk]),
-    ]
+    # The listings (an entry's and an application's page among them) and our own admin views:
+    # the jury, an entry's status forms with its «may reveal the author» flag, the archives, the
+    # heroes' import with a checked spreadsheet, the dynasties' decisions, the reports.
+    urls += listing_urls(every_page_type, every_snippet, signed_in)
+    urls += custom_admin_urls(every_page_type, every_snippet, signed_in)
+    # Wagtail reopens the side panel last open (localStorage); each editor opens its preview.
+    page.context.add_init_script(CLOSED_SIDE_PANELS)
     # The dashboard first: it shows avatars and, by default, asks a third party for releases.
     for url in [reverse("wagtailadmin_home"), *urls]:
         response = page.goto(url)
@@ -332,7 +168,9 @@ def test_every_editor_and_preview_opens_without_csp_violations(
             page.locator('[data-side-panel-toggle="preview"]').click()
             # The site's own layout (its <main>) in the frame: the public template rendered.
             page.frame_locator("#w-preview-iframe").locator("main#main").wait_for()
-            page.wait_for_load_state("networkidle")
+            # Loaded with everything it asks for (the editor itself keeps pinging the server).
+            preview = page.locator("#w-preview-iframe").element_handle().content_frame()
+            preview.wait_for_load_state("load")
         assert_clean(csp_report, f"CSP problems on {url}")
         assert "'unsafe-inline'" in response.headers["content-security-policy"]
     conference = conference_tree_page(every_page_type, "ConferencePage")

@@ -1,6 +1,6 @@
-"""A contest manager at work in the admin, in chromium with axe-core: finds the flagged entries,
-opens one (preview, text, flags, log), disqualifies it with a reason, and downloads every
-entry of the contest as a ZIP."""
+"""A contest manager at work in the admin, in chromium with axe-core: finds the flagged entries
+(each number on one line), opens one by its row (preview, text, flags, log), disqualifies it with
+a reason, and downloads every entry of the contest as a ZIP."""
 
 import io
 import zipfile
@@ -64,9 +64,12 @@ def test_manager_reviews_flags_disqualifies_and_downloads_the_zip(
     page.goto("/admin/snippets/contests/entry/?flags=exact_duplicate")
     rows = page.locator("main table.listing tbody tr")
     assert rows.count() == 1 and "<b>Копия</b>" in rows.first.inner_text()
+    # The number keeps to one line, and clicking it opens the entry's page.
+    number = rows.first.locator("td.title")
+    assert number.evaluate("cell => getComputedStyle(cell).whiteSpace") == "nowrap"
     axe_check(page)
-
-    page.goto(f"/admin/snippets/contests/entry/inspect/{copy.pk}/")
+    number.get_by_role("link", name=copy.code).click()
+    page.wait_for_url(f"**/admin/snippets/contests/entry/inspect/{copy.pk}/")
     main = page.locator("main")
     assert first.code in main.inner_text()  # the matching entry, for managers
     preview = page.locator("img[alt*='копия.pdf']")
@@ -85,7 +88,8 @@ def test_manager_reviews_flags_disqualifies_and_downloads_the_zip(
 
     page.goto(f"/admin/snippets/contests/entry/?contest={contest.pk}")
     page.get_by_role("link", name="Скачать все работы (ZIP)").click()
-    page.get_by_role("button", name="Подготовить новый ZIP").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Подготовить новый ZIP").click()
     axe_check(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Скачать ZIP").first.click()

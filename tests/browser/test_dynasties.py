@@ -343,3 +343,10 @@ def test_on_a_phone_no_public_page_scrolls_sideways(phone, festival, axe_check):
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
     axe_check(page)
     shoot(page, "dynasty")
+
+    # The low-vision version's largest type (250 %) in white on black: still no sideways page.
+    for name, url in (("festival", festival.url), ("dynasty", dynasty.url)):
+        page.goto(f"/low-vision/?size=3&scheme=wb&next={url}")
+        assert "lv-size-3" in page.locator("html").get_attribute("class").split()
+        no_horizontal_scroll(page)
+        shoot(page, f"lv-{name}")

@@ -368,3 +368,9 @@ def test_on_a_phone(phone, archive, axe_check):
         sunday = dateformat.format(datetime.date(2023, 3, 12), "l")
     assert day.locator(".anniversaries__weekday").inner_text() == sunday.lower() != sunday
     axe_check(page)
+
+    # The low-vision version's largest type (250 %) in white on black: still no sideways page.
+    for url in (archive["index"].url, archive["kuznetsov"].url):
+        page.goto(f"/low-vision/?size=3&scheme=wb&next={url}")
+        assert "lv-size-3" in page.locator("html").get_attribute("class").split()
+        no_horizontal_scroll(page)

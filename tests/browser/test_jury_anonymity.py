@@ -5,9 +5,8 @@ import pytest
 
 from contests import submission
 from contests.models import EntryFlag
-from tests.contests.test_admin_processing import staff
 from tests.factories import files as sample
-from tests.factories.contests import entry_data, uploads
+from tests.factories.contests import contest_staff, entry_data, uploads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +15,7 @@ PASSWORD = "Жюри-и-менеджеры-2009"
 
 @pytest.fixture
 def manager(django_user_model):
-    user = staff(django_user_model, "manager", "view_entry", "change_entry")
+    user = contest_staff("manager", "view_entry", "change_entry")
     user.set_password(PASSWORD)
     user.save()
     return user

@@ -1,8 +1,12 @@
-"""The admin's «Конкурсные работы»: listing, filters, export, file downloads and who may see
-them."""
+"""The admin's «Конкурсные работы»: listing, filters, search by number, surname and title,
+export, file downloads and who may see them; a row opens the entry's page, and the edit form
+corrects what the participant typed but never the status (which changes only through the
+transitions that e-mail the participant)."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from contests import submission
 from contests.models import Entry
@@ -32,8 +36,10 @@ def contest(home_page):
     return contest
 
 
-def make_entry(contest, title="Клуб чтения", files=(("работа.pdf", PDF),)):
-    data = entry_data(contest, title=title, municipality=MunicipalityFactory(name="Кемерово"))
+def make_entry(contest, title="Клуб чтения", files=(("работа.pdf", PDF),), **data):
+    data = entry_data(
+        contest, title=title, municipality=MunicipalityFactory(name="Кемерово"), **data
+    )
     return submission.submit(
         contest, data, uploads(*[(name, content, "pdf") for name, content in files])
     )
@@ -78,3 +84,75 @@ def test_listing_queries_do_not_grow(admin_client, contest, assert_queries_bound
             make_entry(contest, title=f"Работа {n}")
 
     assert_queries_bounded(LIST_URL, more_entries, cap=30, client=admin_client)
+
+
+def listed(client, **query):
+    """The entries' codes in the listing's rows, in order."""
+    html = client.get(LIST_URL, query).content.decode()
+    rows = BeautifulSoup(html, "html.parser").select("main table.listing tbody tr")
+    return [row.select_one("td.title a").get_text(strip=True) for row in rows]
+
+
+def test_a_row_opens_the_entrys_page_and_its_number_keeps_to_one_line(admin_client, contest):
+    entry = make_entry(contest)
+    html = admin_client.get(LIST_URL).content.decode()
+    cell = BeautifulSoup(html, "html.parser").select_one("main table.listing tbody td.title")
+    assert "kuzbib-nowrap" in cell["class"]
+    link = cell.select_one("a")
+    assert link.get_text(strip=True) == entry.code
+    assert link["href"] == reverse("wagtailsnippets_contests_entry:inspect", args=[entry.pk])
+    # The number's class comes from the admin's own style sheet, linked on every admin page.
+    assert "base/css/admin.css" in html
+
+
+def test_search_finds_entries_by_number_surname_and_title(admin_client, contest):
+    make_entry(contest, title="Клуб чтения", last_name="Иванова")
+    make_entry(contest, title="Летние чтения", last_name="Петрова")
+    make_entry(contest, title="Библиотечный квест", last_name="Сидорова")
+    first, second, third = (f"КНИГИНЯ-2009/00{n}" for n in (1, 2, 3))
+    assert listed(admin_client, q="2") == [second]
+    assert listed(admin_client, q="003") == [third]
+    assert listed(admin_client, q="книгиня-2009/001") == [first]
+    assert listed(admin_client, q="петрова") == [second]
+    assert listed(admin_client, q="чтения") == [first, second]
+    assert listed(admin_client, q="чтения иванова") == [first]
+    assert listed(admin_client, q="ДРУГОЙ-2010/001") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["9" * 40, "КНИГИНЯ-2009/" + "0" * 30 + "1", "а " * 5000, "%_\\'\"", "\x00"]
+)
+def test_a_hostile_search_is_answered(admin_client, contest, query):
+    make_entry(contest)
+    assert admin_client.get(LIST_URL, {"q": query}).status_code == 200
+
+
+def test_the_edit_form_corrects_the_participant_but_never_the_status(admin_client, contest):
+    entry = make_entry(contest)
+    url = reverse("wagtailsnippets_contests_entry:edit", args=[entry.pk])
+    form = BeautifulSoup(admin_client.get(url).content.decode(), "html.parser").select_one(
+        "form[data-edit-form]"
+    )
+    names = {field["name"] for field in form.select("[name]")}
+    assert {"last_name", "email", "title"} <= names
+    assert not names & {"status", "status_reason", "contest", "nomination", "birth_date"}
+    status = entry.status
+    data = {
+        "last_name": "Иванова-Смирнова",
+        "first_name": entry.first_name,
+        "patronymic": "",
+        "email": "smirnova@example.ru",
+        "phone": "",
+        "guardian_name": "",
+        "library": "",
+        "new_library_name": entry.new_library_name,
+        "position": "",
+        "municipality": entry.municipality_id,
+        "title": entry.title,
+        "description": "",
+        "status": Entry.Status.DISQUALIFIED,
+    }
+    assert admin_client.post(url, data).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.last_name, entry.email) == ("Иванова-Смирнова", "smirnova@example.ru")
+    assert entry.status == status

@@ -8,7 +8,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 from django.utils.html import escape
@@ -20,6 +19,7 @@ from tests.factories.contests import (
     ContestIndexPageFactory,
     ContestPageFactory,
     NominationFactory,
+    contest_staff,
     entry_data,
     uploads,
 )
@@ -64,30 +64,19 @@ def submit(contest, django_capture_on_commit_callbacks):
     return submit
 
 
-def staff(django_user_model, username, *codenames):
-    user = django_user_model.objects.create_user(username, password="x")
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["wagtailadmin", "contests"],
-            codename__in=["access_admin", *codenames],
-        )
-    )
-    return user
-
-
 @pytest.fixture
 def manager(django_user_model):
-    return staff(django_user_model, "manager", "view_entry", "change_entry")
+    return contest_staff("manager", "view_entry", "change_entry")
 
 
 @pytest.fixture
 def viewer(django_user_model):
-    return staff(django_user_model, "viewer", "view_entry")
+    return contest_staff("viewer", "view_entry")
 
 
 @pytest.fixture
 def outsider(django_user_model):
-    return staff(django_user_model, "outsider")
+    return contest_staff("outsider")
 
 
 # --- The entry's page --------------------------------------------------------------------------

@@ -21,9 +21,9 @@ from contests import anonymity, archive, inspection, processing, submission
 from contests.domain import entry as entries
 from contests.models import EntriesArchive, Entry, EntryFlag
 from kuzbib_site.demo import documents
-from tests.contests.test_admin_processing import inspect_url, staff
+from tests.contests.test_admin_processing import inspect_url
 from tests.factories import files as sample
-from tests.factories.contests import entry_data, uploads
+from tests.factories.contests import contest_staff, entry_data, uploads
 
 KINDS = ["pdf", "docx", "pptx", "odt", "jpeg", "png"]
 MB = 1024 * 1024
@@ -313,7 +313,7 @@ def test_hostile_files_do_not_break_the_check():
 
 @pytest.fixture
 def manager(django_user_model):
-    return staff(django_user_model, "manager", "view_entry", "change_entry")
+    return contest_staff("manager", "view_entry", "change_entry")
 
 
 def submitted(contest, *files, **overrides):
@@ -462,7 +462,7 @@ def test_a_manager_accepts_a_flag_others_cannot(client, contest, manager, django
     processing.run(entry.pk)
     (flag,) = entry.flags.filter(kind=REVEAL)
     url = f"/admin/contests/flags/{flag.pk}/accept/"
-    viewer = staff(django_user_model, "viewer", "view_entry")
+    viewer = contest_staff("viewer", "view_entry")
 
     client.force_login(viewer)
     page = client.get(inspect_url(entry)).content.decode()
@@ -500,7 +500,7 @@ def test_a_manager_accepts_a_flag_others_cannot(client, contest, manager, django
     )
     assert client.post(f"/admin/contests/flags/{other.pk}/accept/").status_code == 404
     assert client.post("/admin/contests/flags/999999/accept/").status_code == 404
-    client.force_login(staff(django_user_model, "outsider"))
+    client.force_login(contest_staff("outsider"))
     assert client.post(url).status_code == 404
     assert client.get(f"/admin/contests/blind/{stored.pk}/").status_code == 404
     client.logout()

@@ -6,29 +6,17 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from contests import archive, submission
 from contests.models import EntriesArchive
 from kuzbib_site.base.tasks import sweep_builds as sweep
 from tests.factories import files as sample
-from tests.factories.contests import entry_data, uploads
+from tests.factories.contests import contest_staff, entry_data, uploads
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "leak-marker@example.org"
-
-
-def staff(django_user_model, username, *codenames):
-    user = django_user_model.objects.create_user(username, email=f"{username}@example.org")
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["wagtailadmin", "contests"],
-            codename__in=["access_admin", *codenames],
-        )
-    )
-    return user
 
 
 @pytest.fixture
@@ -43,12 +31,12 @@ def entry(contest, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def viewer(django_user_model):
-    return staff(django_user_model, "viewer", "view_entry")
+    return contest_staff("viewer", "view_entry")
 
 
 @pytest.fixture
 def manager(django_user_model):
-    return staff(django_user_model, "manager", "view_entry", "change_entry")
+    return contest_staff("manager", "view_entry", "change_entry")
 
 
 def test_no_chooser_lists_the_entries(client, admin_client, viewer, entry):

@@ -222,7 +222,7 @@ def test_a_weak_or_mismatched_password_is_refused(client, newcomer):
     for first, second in (("12345678", "12345678"), ("newcomer1", "newcomer1"), ("a", "a")):
         response = client.post(path, {"new_password1": first, "new_password2": second})
         assert response.status_code == 200
-        assert 'class="error"' in response.content.decode()
+        assert 'class="field__error"' in response.content.decode()
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": "другой"})
     assert response.status_code == 200
     newcomer.refresh_from_db()

@@ -4,7 +4,6 @@ same person twice), «Invite again», taking a member off, the assignments made 
 judging is open, and who may do any of it (the model's own permissions, not the entries')."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -13,8 +12,8 @@ from django.utils.html import escape
 from contests import invitations
 from contests.models import Assignment, Judging, JuryMember, ScoreSheet
 from tests.factories import LibraryFactory
-from tests.factories.contests import ContestIndexPageFactory
-from tests.factories.jury import JuryMemberFactory, UserFactory, judged_contest
+from tests.factories.contests import ContestIndexPageFactory, contest_staff
+from tests.factories.jury import JuryMemberFactory, judged_contest
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +25,6 @@ def in_russian(message, **params):
     with translation.override("ru"):
         text = str(message)
     return escape(text % params if params else text)
-
-
-def staff(username, *codenames):
-    user = UserFactory(username=username)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["wagtailadmin", "contests"],
-            codename__in=["access_admin", *codenames],
-        )
-    )
-    return user
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def other_contest(index):
 
 @pytest.fixture
 def manager():
-    return staff(
+    return contest_staff(
         "manager", "add_jurymember", "change_jurymember", "delete_jurymember", "view_jurymember"
     )
 
@@ -64,7 +52,7 @@ def manager():
 @pytest.fixture
 def editor():
     """Manages entries, not the jury."""
-    return staff("editor", "view_entry", "change_entry")
+    return contest_staff("editor", "view_entry", "change_entry")
 
 
 def new_member(to, **fields):
@@ -267,7 +255,7 @@ def test_only_those_with_the_jury_permissions_manage_it(
 
 
 def test_view_permission_shows_the_list_and_nothing_more(client, contest):
-    viewer = staff("viewer", "view_jurymember")
+    viewer = contest_staff("viewer", "view_jurymember")
     member = contest.jury.get(role=JuryMember.Role.MEMBER)
     client.force_login(viewer)
     html = client.get(LIST).content.decode()

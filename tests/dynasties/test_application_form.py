@@ -18,7 +18,7 @@ from tests.dynasties.application_data import application_data
 from tests.factories import LibraryFactory, MunicipalityFactory
 from tests.factories import files as sample
 from tests.factories.dynasties import ApplicationFactory, FestivalPageFactory
-from tests.site_language import date_in_site_language, in_site_language
+from tests.site_language import in_site_language, moment_in_site_language
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,8 @@ def test_a_closed_festival_says_so_and_takes_nothing(client, home_page, municipa
     response = client.get(form_url(closed))
     assert response.status_code == 200
     closed_on = in_site_language(
-        "Applications closed on %(date)s.", date=date_in_site_language(closed.applications_close_at)
+        "Applications closed on %(date)s.",
+        date=moment_in_site_language(closed.applications_close_at),
     )
     assert html.escape(closed_on) in response.content.decode()
     response = client.post(form_url(closed), application_data(municipality))
@@ -194,8 +195,8 @@ def test_a_closed_festival_says_so_and_takes_nothing(client, home_page, municipa
     )
     accepted_from = in_site_language(
         "Applications are accepted from %(start)s until %(end)s.",
-        start=date_in_site_language(later.applications_open_from),
-        end=date_in_site_language(later.applications_close_at),
+        start=moment_in_site_language(later.applications_open_from),
+        end=moment_in_site_language(later.applications_close_at),
     )
     assert html.escape(accepted_from) in client.get(form_url(later)).content.decode()
 

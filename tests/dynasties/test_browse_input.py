@@ -49,7 +49,7 @@ def test_a_malformed_value_is_left_out_with_a_notice(client, festival, query):
     text = response.content.decode()
     assert "<script>alert(1)" not in text and "<b>" not in text.split("<main", 1)[1]
     assert response.context["results"].paginator.count == 2
-    assert 'class="notice dynasty-list__notices"' in text
+    assert "dynasty-list__notices" in text
     # A notice repeats at most 40 characters of the value.
     assert all(len(problem) < 200 for problem in problems)
 

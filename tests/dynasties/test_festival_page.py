@@ -78,7 +78,7 @@ def test_while_applications_are_open_the_page_calls_to_apply(client, festival):
     text = client.get(festival.url).content.decode()
     assert f'href="{festival.url}{festival.reverse_subpage("apply")}"' in text
     local = timezone.localtime(festival.applications_close_at)
-    assert str(local.year) in text and 'class="festival__apply"' in text
+    assert str(local.year) in text and 'class="festival__apply notice notice--info"' in text
 
 
 def test_once_applications_close_the_page_says_so(client, festival):

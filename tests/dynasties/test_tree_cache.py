@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def svg_of(response):
     html = response.content.decode()
-    return html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="family-tree__svg"')
+    return html[start : html.index("</svg>", start) + len("</svg>")]
 
 
 @pytest.fixture

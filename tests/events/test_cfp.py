@@ -155,12 +155,23 @@ def test_forged_token_gets_the_russian_not_found(client, open_cfp):
         assert client.get(f"/events/viii/proposal/{token}/").status_code == 404
 
 
-def test_author_withdraws(client, open_cfp):
+def test_author_withdraws_after_confirming(client, open_cfp):
     propose(client, open_cfp)
     proposal = Proposal.objects.get()
-    client.post(f"/events/viii/proposal/{proposal.token}/", {"action": "withdraw"})
+    status = f"/events/viii/proposal/{proposal.token}/"
+    assert f'href="{status}withdraw/"' in client.get(status).content.decode()
+    # The question: a page of its own, which changes nothing.
+    assert client.get(status + "withdraw/").status_code == 200
+    # A status page opened before asks first too.
+    assert client.post(status, {"action": "withdraw"})["Location"] == status + "withdraw/"
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert client.post(status + "withdraw/")["Location"] == status
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.WITHDRAWN
+    # Nothing left to withdraw: the question is not asked again.
+    assert client.get(status + "withdraw/")["Location"] == status
+    assert "withdraw/" not in client.get(status).content.decode()
 
 
 @pytest.fixture

@@ -1,7 +1,4 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from events.models import (
     CalendarEntry,
@@ -15,16 +12,16 @@ from events.models import (
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def test_demo_has_the_viii_session_and_its_full_resolution(client):
-    call_command("load_demo", stdout=io.StringIO())
+def test_demo_has_the_viii_session_and_its_full_resolution(demo_site, client):
     conference = ConferencePage.objects.get(number=8)
     assert conference.local_start.date().isoformat() == "2008-12-16"
-    assert conference.figures() == {
-        "participants": 165,
-        "libraries": 33,
-        "reports": 42,
-        "sections": 7,
-    }
+    figures = conference.figures()
+    assert (figures.participants, figures.libraries, figures.reports, figures.sections) == (
+        165,
+        33,
+        42,
+        7,
+    )
     sessions = SectionSessionPage.objects.child_of(conference)
     assert sessions.filter(format="section").count() == 7
     assert sessions.filter(title__contains="Библиотека как среда формирования").exists()
@@ -58,17 +55,16 @@ def test_demo_has_the_viii_session_and_its_full_resolution(client):
         f"{conference.url}ics/",
     ):
         assert client.get(url).status_code == 200, url
-    call_command("load_demo", stdout=io.StringIO())
+    # Loading it again adds none (tests/base/test_load_demo.py).
     assert ResolutionItem.objects.count() == 23
     assert Talk.objects.count() == 20
 
 
-def test_section_leaders_edit_their_section_and_sessions_only(django_user_model):
+def test_section_leaders_edit_their_section_and_sessions_only(demo_site, django_user_model):
     from django.contrib.auth.models import Group
 
     from kuzbib_site.demo.events import leader_group_name
 
-    call_command("load_demo", stdout=io.StringIO())
     methodology = SectionPage.objects.get(slug="methodology")
     leader = django_user_model.objects.create_user("leader", password="x")
     leader.groups.add(Group.objects.get(name=leader_group_name(methodology)))

@@ -253,15 +253,6 @@ def test_one_persons_certificate(client, editor, conference_tree, conference, pe
     assert client.get(url("certificate", conference, stranger.pk)).status_code == 404
 
 
-def test_date_range_in_russian():
-    december_16 = datetime.date(2008, 12, 16)
-    december_17 = datetime.date(2008, 12, 17)
-    assert documents.date_range(december_16, december_16) == "16 декабря 2008 г."
-    assert documents.date_range(december_16, december_17) == "16–17 декабря 2008 г."
-    november_30, december_1 = datetime.date(2008, 11, 30), datetime.date(2008, 12, 1)
-    assert documents.date_range(november_30, december_1) == "30 ноября – 1 декабря 2008 г."
-
-
 # --- Escaping ---------------------------------------------------------------------------------
 
 

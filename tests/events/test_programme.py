@@ -8,6 +8,7 @@ import pytest
 from events.programme import programme_days
 from tests.factories import SectionSessionPageFactory, TalkFactory
 from tests.factories.events import at
+from tests.site_language import in_site_language
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,42 @@ def test_queries_do_not_grow_with_sessions_and_talks(
 
     assert_queries_bounded(URL, more_sessions_and_talks, cap=20)
     assert len(get_main(client).xpath(".//td//h3/a")) == 17
+
+
+def scroll_parts(main):
+    """Each day's table region and the line saying that it scrolls."""
+    parts = []
+    for region in main.xpath(".//div[contains(@class, 'programme-wrap')]"):
+        hint = main.get_element_by_id(region.get("data-scroll-hint"))
+        parts.append((region, hint))
+    return parts
+
+
+def test_the_table_is_a_focusable_region_named_by_its_caption(client, conference_tree):
+    ((region, _hint),) = scroll_parts(get_main(client))
+    assert region.get("role") == "region" and region.get("tabindex") == "0"
+    caption = region.xpath(".//caption")[0]
+    assert region.get("aria-labelledby") == caption.get("id")
+
+
+def test_a_day_with_more_rooms_than_fit_says_its_table_scrolls(client, conference_tree):
+    """Four rooms fit across a 1366 px screen; with more, a line above the table says that it
+    scrolls sideways and describes the scrolling region (programme.js corrects it in the browser
+    for the screen at hand)."""
+    from events.programme import ROOMS_ACROSS
+
+    ((region, hint),) = scroll_parts(get_main(client))
+    assert hint.get("hidden") is not None and region.get("aria-describedby") is None
+
+    conference = conference_tree["conference"]
+    for n in range(ROOMS_ACROSS):
+        SectionSessionPageFactory(
+            parent=conference, title=f"Заседание в ауд. {401 + n}", room=f"Ауд. {401 + n}"
+        ).save_revision().publish()
+    main = get_main(client)
+    ((region, hint),) = scroll_parts(main)
+    (table,) = grid(main)
+    assert len(table["columns"]) == 1 + ROOMS_ACROSS + 1
+    assert hint.get("hidden") is None
+    assert hint.text_content() == in_site_language("The table scrolls horizontally")
+    assert region.get("aria-describedby") == hint.get("id")

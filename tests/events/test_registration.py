@@ -349,8 +349,10 @@ def test_status_page_and_cancellation(
     response = client.get(url)
     assert response.status_code == 200
     assert first.name in response.content.decode()
+    # The status page links to the question; the question's POST cancels.
+    assert f'href="{url}cancel/"' in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "cancel"})
+        response = client.post(url + "cancel/")
     assert response.status_code == 302 and response["Location"] == url
     first.refresh_from_db()
     waiting.refresh_from_db()
@@ -358,7 +360,7 @@ def test_status_page_and_cancellation(
     assert [m.to for m in mail.outbox] == [[first.email], [waiting.email]]
     # Nothing left to cancel or star; only «Delete my data» remains.
     html = client.get(url).content.decode()
-    assert 'value="cancel"' not in html and 'value="star"' not in html
+    assert "cancel/" not in html and 'value="star"' not in html
     assert 'value="erase"' in html
 
 
@@ -367,7 +369,7 @@ def test_cancellation_needs_csrf(conference):
 
     registration = rules.register(conference, data(1))
     response = Client(enforce_csrf_checks=True).post(
-        path_of(registration.private_url()), {"action": "cancel"}
+        path_of(registration.private_url()) + "cancel/"
     )
     assert response.status_code == 403
     registration.refresh_from_db()
@@ -393,8 +395,12 @@ def test_forged_token_gets_a_not_found_page(client, conference, token):
     assert response.status_code == 404
     if re.fullmatch(r"[\w-]+", token):
         assert gettext("Registration not found") in response.content.decode()
-    response = client.post(conference.url + "registration/" + token + "/", {"action": "cancel"})
-    assert response.status_code == 404
+    for path in ("/", "/cancel/"):
+        response = client.post(
+            conference.url + "registration/" + token + path, {"action": "cancel"}
+        )
+        assert response.status_code == 404
+    assert client.get(conference.url + "registration/" + token + "/cancel/").status_code == 404
     assert Registration.objects.get().status == "confirmed"
 
 

@@ -2,6 +2,8 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from contests.models import ContestIndexPage, ContestPage, Criterion, Nomination, Stage
@@ -52,6 +54,21 @@ class StageFactory(factory.django.DjangoModelFactory):
     title = "Приём работ"
     start = at(10, datetime.date(2009, 2, 1))
     end = at(17, datetime.date(2009, 4, 30))
+
+
+def contest_staff(username, *codenames):
+    """A user with the admin and the contests app's permissions named by ``codenames``
+    (``view_entry``, ``change_entry``…), password «x»."""
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.org", password="x"
+    )
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "contests"],
+            codename__in=["access_admin", *codenames],
+        )
+    )
+    return user
 
 
 def today():

@@ -16,6 +16,7 @@ from events.models import (
     SectionPage,
     SectionSessionPage,
     Talk,
+    TalkSpeaker,
 )
 from events.models.registration import split_full_name
 
@@ -123,8 +124,11 @@ class TalkFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def speakers(self, create, extracted, **kwargs):
+        # In the order given, as the editor orders them (the many-to-many's set() adds its rows
+        # in no particular order).
         if create and extracted:
-            self.speakers.set(extracted)
+            for position, person in enumerate(extracted):
+                TalkSpeaker.objects.create(talk=self, person=person, sort_order=position)
             self.save()
 
 

@@ -221,7 +221,7 @@ def test_garbage_is_answered_with_this_month_and_a_notice(client, archive, query
     response = client.get(url(archive, query))
     assert response.status_code == 200
     text = response.content.decode()
-    notice = text.split('<div class="notice" role="status">')[1].split("</div>")[0]
+    notice = text.split('<div class="notice notice--warning" role="status">')[1].split("</div>")[0]
     assert notice.count("<li>") == len(refused)
     for value in refused:
         assert value in notice
@@ -236,7 +236,7 @@ def test_repeated_parameters_count_once_with_a_notice(client, archive, heroes):
     assert response.status_code == 200
     text = response.content.decode()
     assert '<option value="3" selected>' in text
-    notice = text.split('<div class="notice" role="status">')[1].split("</div>")[0]
+    notice = text.split('<div class="notice notice--warning" role="status">')[1].split("</div>")[0]
     assert notice.count("<li>") == 1  # the month's two values; the year's were the same
 
 

@@ -298,7 +298,7 @@ def test_memorials_tags_and_sources(client, hero, archive):
     tags = text.split('id="hero-tags"')[1].split("</section>")[0]
     for tag in hero.tags.all():
         href = f"{archive.url}?tag={quote(tag.slug)}"
-        assert f'<a href="{href}" rel="tag">{tag.name}</a>' in tags
+        assert f'<a class="tag" href="{href}" rel="tag">{tag.name}</a>' in tags
     sources = text.split('id="hero-sources"')[1].split("</section>")[0]
     assert html.escape(
         "Петров, П. Шахтёрская слава / П. Петров // Кузбасс. — 1957. — № 45 (12 марта). — С. 2.",
@@ -322,7 +322,10 @@ def test_how_to_cite_is_selectable_text_with_a_script_enhanced_button(client, he
     assert html.unescape(textarea.split(">", 1)[1]) == expected
     assert '<label class="visually-hidden" for="hero-citation">' in block
     # The button is hidden until the (static, external) script shows it: no inline script.
-    assert 'class="hero__copy" data-copy="hero-citation"' in block and " hidden>" in block
+    assert (
+        'class="button button--secondary hero__copy" data-copy="hero-citation"' in block
+        and " hidden>" in block
+    )
     assert 'src="/static/heroes_archive/js/hero-cite.js"' in text
     scripts = [part.split(">", 1)[0] for part in text.split("<script")[1:]]
     assert all('type="application/ld+json"' in tag or "src=" in tag for tag in scripts)

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from heroes_archive.browse import Filters
-from heroes_archive.timeline import Timeline, _round_up
+from heroes_archive.timeline import Timeline
 from tests.factories.heroes import HeroIndexPageFactory, HeroPageFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -105,14 +105,6 @@ def test_text_is_escaped():
     # The base URL comes from the site; even an odd one cannot break the markup.
     _timeline, svg = chart({1957: 1}, base='/a"b&c/')
     assert svg.find(f".//{SVG}a").get("href") == '/a"b&c/?year=1957'
-
-
-@pytest.mark.parametrize(
-    ("highest", "top"),
-    [(0, 2), (1, 2), (2, 2), (3, 5), (7, 10), (10, 10), (11, 20), (40, 50), (120, 200)],
-)
-def test_round_scale(highest, top):
-    assert _round_up(highest) == top
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ EXPECTED = {
     "robots_txt": EVERYONE,
     "sitemap": EVERYONE,
     "low_vision": NOBODY,  # switches the mode with a cookie and redirects back
-    "set_language": NOBODY,  # POST only
+    "language": NOBODY,  # switches the language with a cookie and redirects back
     "page": EVERYONE,  # every live page through wagtail_serve
     "EventIndexPage:index_route": EVERYONE,
     "EventIndexPage:ics": EVERYONE,
@@ -58,6 +58,9 @@ EXPECTED = {
     "ConferencePage:registration_status": EVERYONE,
     "ConferencePage:registration_agenda": EVERYONE,
     "ConferencePage:proposal_status": EVERYONE,
+    # Cancelling and withdrawing ask on a page of their own (a GET never writes).
+    "ConferencePage:registration_cancel": EVERYONE,
+    "ConferencePage:proposal_withdraw": EVERYONE,
     "SectionSessionPage:index_route": EVERYONE,
     "SectionSessionPage:ics": EVERYONE,
     "ResolutionPage:index_route": EVERYONE,
@@ -66,6 +69,11 @@ EXPECTED = {
     "ContestPage:ics": EVERYONE,
     "ContestPage:submit": EVERYONE,
     "ContestPage:entry_status": EVERYONE,
+    # Withdrawing asks on a page of its own (a GET never writes) while the world's contest takes
+    # entries; last year's contest is long past them: its link sends everyone back to the
+    # entry's page.
+    "ContestPage:entry_withdraw": NOBODY,
+    "ContestPage:entry_withdraw (before publication)": EVERYONE,
     "ContestPage:entry_state": EVERYONE,
     # What judging publishes (contests.results_views, contests.document_views), requested on
     # last year's contest, whose results are published, and on the world's contest, where they
@@ -86,6 +94,20 @@ EXPECTED = {
     "HeroIndexPage:anniversaries_ics": EVERYONE,
     "HeroIndexPage:export": EVERYONE,
     "heroes_oai:endpoint": EVERYONE,
+    # The periodicals archive's finding: the archive, its search across every title, a title's
+    # page and its calendar of a year — all public.
+    "PeriodicalsIndexPage:index_route": EVERYONE,
+    "PeriodicalsIndexPage:search": EVERYONE,
+    "TitlePage:index_route": EVERYONE,
+    "TitlePage:calendar": EVERYONE,
+    # The IIIF collections of the archive and of a title (the world's issue is open).
+    "PeriodicalsIndexPage:iiif_collection": EVERYONE,
+    "TitlePage:iiif_collection": EVERYONE,
+    # The union catalogue (public information): the catalogue, its CSV and MARC exports, and
+    # the titles' OAI-PMH endpoint.
+    "PeriodicalsIndexPage:union_catalogue": EVERYONE,
+    "PeriodicalsIndexPage:union_catalogue_export": EVERYONE,
+    "periodicals_oai:endpoint": EVERYONE,
     # The festival of library dynasties: the festival, its .ics and its application form (open
     # in the world), the contact person's private link (as registration_status), the dynasty
     # and its GEDCOM files — all public.
@@ -96,6 +118,28 @@ EXPECTED = {
     "DynastyPage:index_route": EVERYONE,
     "DynastyPage:gedcom": EVERYONE,
     "DynastyPage:gedcom7": EVERYONE,
+    # The periodicals archive. A reader's correction of a line of an open issue's text (no
+    # account needed), its thank-you page and the line's public history.
+    "IssuePage:correct_line": EVERYONE,
+    "IssuePage:correction_done": EVERYONE,
+    "IssuePage:line_history": EVERYONE,
+    # The reader of the world's open issue: the viewer, its downloads and clips, IIIF (manifest,
+    # content search, the image service) — public for an open issue
+    # (tests/periodicals/test_access.py checks the other access levels from each side).
+    "IssuePage:index_route": EVERYONE,
+    "IssuePage:reader_page": EVERYONE,
+    "IssuePage:page_pdf": EVERYONE,
+    "IssuePage:page_alto": EVERYONE,
+    "IssuePage:page_text": EVERYONE,
+    "IssuePage:clip_form": NOBODY,  # without x, y, w, h: the form again, 400
+    "IssuePage:clip": EVERYONE,
+    "IssuePage:clip_image": EVERYONE,
+    "IssuePage:iiif_manifest": EVERYONE,
+    "IssuePage:iiif_search": EVERYONE,
+    "IssuePage:iiif_search2": EVERYONE,
+    "periodicals_iiif_base": NOBODY,  # redirects to info.json
+    "periodicals_iiif_info": EVERYONE,
+    "periodicals_iiif_image": EVERYONE,
     # Our admin views.
     "base_reports:arrears": EDITORS,
     "base_reports:arrears_results": EDITORS,
@@ -174,6 +218,11 @@ EXPECTED = {
     "heroes_import": EDITORS,
     "heroes_import_start": NOBODY,  # POST only
     "heroes_import_template": EDITORS,
+    # «Импорт фондов» (periodicals.holdings_admin): «Can add holdings import», which only the
+    # editor holds; applying is a POST.
+    "periodicals_holdings_imports": EDITORS,
+    "periodicals_holdings_import": EDITORS,
+    "periodicals_holdings_import_apply": NOBODY,  # POST only
     # «Заявки династий» (dynasties.admin_views): the decisions for those who may change
     # applications (GET shows the return and reject forms; accepting is a POST), an
     # application's processed photo for those who may see applications.
@@ -181,6 +230,15 @@ EXPECTED = {
     "dynasties_application_return": EDITORS,
     "dynasties_application_reject": EDITORS,
     "dynasties_application_photo": VIEWERS,
+    # «Страницы выпуска» (periodicals.ingest_admin): for those who may edit the issue's page;
+    # «Run again» is a POST.
+    "periodicals_issue_pages": EDITORS,
+    "periodicals_scan_rerun": NOBODY,  # POST only
+    "periodicals_scan_thumbnail": EDITORS,
+    # «Исправления текста» (periodicals.corrections_admin): moderators of corrections only —
+    # the editor holds periodicals.moderate_correction (every title); no one else moderates.
+    "periodicals_corrections": EDITORS,
+    "periodicals_correction": EDITORS,
     # The snippets of personal data: listing and export for those who may view them; editing,
     # history, usage and actions for those who may change them (Wagtail's rule); no chooser at
     # all; nobody adds one by hand.
@@ -241,11 +299,14 @@ ADMIN_ONLY_NAMESPACES = (
     "wagtailsnippets_base_municipality",
     "wagtailsnippets_base_membershipfee",
     "wagtailsnippets_events_resolutionitem",
+    "wagtailsnippets_periodicals_correctionmoderator",
+    "periodicals_holdings",  # «Фонды периодики»: holdings, no personal data
     "wagtailsnippetchoosers_base_person",
     "wagtailsnippetchoosers_base_library",
     "wagtailsnippetchoosers_base_municipality",
     "wagtailsnippetchoosers_base_membershipfee",
     "wagtailsnippetchoosers_events_resolutionitem",
+    "wagtailsnippetchoosers_periodicals_correctionmoderator",
 )
 #: Wagtail's own namespaces and names (the admin's pages, images, documents, users, workflows…):
 #: admin only, except the public ones below. A snippet or chooser of a model of ours is never
@@ -272,7 +333,11 @@ WAGTAIL_PUBLIC = {
 }
 EXPORTS = ("csv", "xlsx")
 #: Routes built by hand rather than from their pattern (regex routes with unnamed groups).
-SPECIAL_URLS = {"wagtaildocs_serve": lambda world: world["document"].url}
+SPECIAL_URLS = {
+    "wagtaildocs_serve": lambda world: world["document"].url,
+    # A regex route whose escaped dot the walk would keep.
+    "periodicals_iiif_info": lambda world: f"/iiif/periodicals/{world['scan'].pk}/info.json",
+}
 #: Private links among our routes, also requested with a forged token (404 for everyone):
 #: route name → the token's argument.
 FORGED = {"contests_jury:welcome": "token"}

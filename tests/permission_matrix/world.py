@@ -148,7 +148,7 @@ def build_world(media_root):
         entry_prefix="КНИГИНЯ-2026",
         start=now - datetime.timedelta(days=5),
         end=now + datetime.timedelta(days=60),
-        age_reference_date=now.date(),
+        age_reference_date=timezone.localdate(),
     )
     NominationFactory(contest=contest, title="Библиотечный проект")
     StageFactory(
@@ -193,6 +193,16 @@ def build_world(media_root):
         file_format=HeroImport.Format.CSV,
     )
 
+    # The union catalogue of periodicals: a holdings file an editor uploaded (its admin pages;
+    # the archive below has the public catalogue and its exports).
+    from periodicals.models import HoldingsImport  # noqa: PLC0415
+
+    holdings_import = HoldingsImport.objects.create(
+        file=ContentFile(b"issn;year\n0235-8867;1957\n", name="fond.csv"),
+        original_name="fond.csv",
+        format=HoldingsImport.Format.CSV,
+    )
+
     # The festival of library dynasties: a dynasty, and two families' applications.
     festival = FestivalPageFactory(parent=home, slug="festival")
     DynastyPageFactory(parent=festival, family_name="Ивановы", slug="ivanovy")
@@ -205,6 +215,14 @@ def build_world(media_root):
     own_application = ApplicationFactory(
         festival=festival, last_name="Участникова", first_name="Ольга", email="own@example.ru"
     )
+
+    # The periodicals archive: a title of 1957 (its search and calendar are public), an open
+    # issue with a processed page of OCR text, its thumbnail, and a reader's correction of one
+    # of its lines waiting for an editor.
+    from periodicals.domain import corrections
+
+    issue, scan = periodical_issue(home)
+    correction = corrections.suggest(scan, "line_1", "Шахта «Северная» выполнила норму")
 
     users = make_users(methodology, session, conference)
     jury = judge(contest, entry, users)
@@ -222,9 +240,13 @@ def build_world(media_root):
         "entry_file": stored,
         "archive": ready,
         "hero_import": hero_import,
+        "holdings_import": holdings_import,
         "festival": festival,
         "application": application,
         "application_photo": photo,
+        "issue": issue,
+        "scan": scan,
+        "correction": correction,
         "tokens": {
             conference.pk: {
                 "registration": own_registration.token,
@@ -315,6 +337,31 @@ def judge(contest, entry, users):
         # The invitation's link of the member who has not set a password yet: its arguments.
         "welcome": resolve(invitations.welcome_path(invited.user)).kwargs,
     }
+
+
+def periodical_issue(home):
+    """An issue of a title in the archive, with one processed page (its ALTO has ``line_1``),
+    its master image and its IIIF tiles in scan storage."""
+    from tests.factories.periodicals import (
+        IssuePageFactory,
+        PeriodicalsIndexPageFactory,
+        TitlePageFactory,
+    )
+    from tests.periodicals.corrections_data import make_scan
+    from tests.periodicals.reader_world import page_image, write_tiles
+
+    archive = PeriodicalsIndexPageFactory(parent=home)
+    title = TitlePageFactory(parent=archive, slug="znamya", first_year=1957, last_year=1957)
+    issue = IssuePageFactory(parent=title, date=datetime.date(1957, 5, 9))
+    scan = make_scan(issue)
+    # Its master image and IIIF tiles (the thumbnail among them), as the ingest writes them:
+    # the reader's routes serve them.
+    image = page_image([], scan.width, scan.height)
+    scan.image.save("master.jpg", ContentFile(image.jpegsave_buffer()), save=False)
+    write_tiles(scan, image)
+    scan.tiled = True
+    scan.save(update_fields=["image", "tiled"])
+    return issue, scan
 
 
 def published_contest(index, chair):
@@ -414,6 +461,7 @@ def make_users(methodology, session, conference):
                 "base",
                 "heroes_archive",
                 "dynasties",
+                "periodicals",
             ],
         ),
     )

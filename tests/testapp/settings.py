@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "contests",
     "heroes_archive",
     "dynasties",
+    "periodicals",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

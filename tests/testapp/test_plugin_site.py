@@ -51,7 +51,8 @@ def test_plugins_work_in_a_bare_wagtail_site(tmp_path):
 
 IMPORT_CORE = """
 import os, sys
-import kuzbib_site.base, kuzbib_site.base.conf, events, contests, heroes_archive, dynasties
+import kuzbib_site.base, kuzbib_site.base.conf
+import events, contests, heroes_archive, dynasties, periodicals
 print(os.environ.get("DJANGO_SETTINGS_MODULE"), "celery" in sys.modules,
       sorted(name for name in sys.modules if name.startswith("kuzbib_site.")))
 """

@@ -7,7 +7,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("jury/", include("contests.jury.urls")),
+    path("oai/periodicals/", include("periodicals.oai_urls")),
     path("oai/", include("heroes_archive.urls")),
+    path("iiif/periodicals/", include("periodicals.urls")),
     path("", include("kuzbib_site.base.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..uploads import PrivateStorage
+from ..storage import PrivateStorage
 
 logger = logging.getLogger(__name__)
 

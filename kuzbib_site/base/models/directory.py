@@ -67,6 +67,15 @@ class Library(index.Indexed, models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     member_since = models.DateField(_("partnership member since"), null=True, blank=True)
     left_on = models.DateField(_("left the partnership on"), null=True, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo of the library"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on the list of libraries: the building, a reading room."),
+    )
 
     objects = LibraryQuerySet.as_manager()
 
@@ -76,6 +85,7 @@ class Library(index.Indexed, models.Model):
         FieldPanel("municipality"),
         FieldPanel("address"),
         FieldRowPanel([FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("image"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("member_since"), FieldPanel("left_on")])],
             heading=_("Membership"),

@@ -9,7 +9,9 @@ The lemmas are stored as one text, separated by single spaces with a space at ei
 (`` шахтер иванов иван ``), and searched with the ``has_lemmas`` lookup: on PostgreSQL a full-text
 match under the ``simple`` configuration (no stemming: the lemmas are already normal forms),
 served by a GIN index on exactly that expression (migration 0004); elsewhere whole words with
-``LIKE '% lemma %'``, which the padding makes exact."""
+``LIKE '% lemma %'``, which the padding makes exact. A query's stem (``шахтер*``: a lemma written
+with ``*`` after it) matches every lemma it begins: a prefix tsquery (``шахтер:*``, which the GIN
+index serves too), ``LIKE '% шахтер%'`` elsewhere."""
 
 from django.db import models
 from django.db.models import Lookup
@@ -18,6 +20,15 @@ from django.utils.translation import gettext_lazy as _
 #: The expression the GIN index of migration 0004 is built on. The lookup must produce the very
 #: same expression, or PostgreSQL cannot use the index.
 TSVECTOR_SQL = "to_tsvector('simple'::regconfig, {column})"
+
+
+#: What ends a stem in a query (``lemma_index.stems``): it matches every lemma it begins.
+STEM_MARK = "*"
+
+
+def _tsquery_term(lemma):
+    stem = lemma.removesuffix(STEM_MARK)
+    return f"{stem}:*" if stem != lemma else lemma
 
 
 class LemmaText(models.TextField):
@@ -30,7 +41,8 @@ class HasLemmas(Lookup):
     """``field__has_lemmas=groups``: every group (a tuple of lemmas) has at least one of its
     lemmas in the field — AND over the groups, OR inside a group (the candidate normal forms of
     one query word). The lemmas must be made of letters and digits only (``lemma_index`` makes
-    them so): they are put into LIKE patterns and a tsquery as they are."""
+    them so): they are put into LIKE patterns and a tsquery as they are. A lemma ending in
+    ``STEM_MARK`` is a stem: it matches every lemma that begins with it."""
 
     lookup_name = "has_lemmas"
     prepare_rhs = False
@@ -46,13 +58,17 @@ class HasLemmas(Lookup):
             words = []
             for lemma in group:
                 words.append(f"{lhs} LIKE %s")
-                params.extend([*lhs_params, f"% {lemma} %"])
+                stem = lemma.removesuffix(STEM_MARK)
+                pattern = f"% {stem}%" if stem != lemma else f"% {lemma} %"
+                params.extend([*lhs_params, pattern])
             clauses.append("(" + " OR ".join(words) + ")")
         return " AND ".join(clauses) or "1 = 1", params
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        tsquery = " & ".join("(" + " | ".join(group) + ")" for group in self.rhs)
+        tsquery = " & ".join(
+            "(" + " | ".join(_tsquery_term(lemma) for lemma in group) + ")" for group in self.rhs
+        )
         if not tsquery:
             return "TRUE", []
         sql = f"{TSVECTOR_SQL.format(column=lhs)} @@ to_tsquery('simple'::regconfig, %s)"

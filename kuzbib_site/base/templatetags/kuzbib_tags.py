@@ -1,17 +1,20 @@
 from django import template
 from wagtail.models import Page, Site
 
+from kuzbib_site.base.restrictions import public
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Top-level pages shown in menus, from the page tree: one query."""
+    """Top-level pages shown in menus, from the page tree: one query (the request's view
+    restrictions are read once, ``kuzbib_site.base.restrictions``)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return Page.objects.none()
-    return site.root_page.get_children().live().public().in_menu()
+    return public(site.root_page.get_children().live().in_menu(), request)
 
 
 @register.simple_tag(takes_context=True)
@@ -30,3 +33,14 @@ def quoted(title):
     stays as it is, Ночь в библиотеке becomes «Ночь в библиотеке» — never ««…»»."""
     title = str(title)
     return title if title.startswith("«") else f"«{title}»"
+
+
+@register.simple_tag
+def page_numbers(page_obj):
+    """The page numbers a pagination bar shows for ``page_obj`` (a Django ``Page``): the first and
+    last, the current one and its neighbours, ``None`` for each gap — «1 … 4 5 6 … 20»."""
+    paginator = page_obj.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+    ]

@@ -33,7 +33,14 @@ SITE_NAME = "Библиотеки соседей"
 
 
 def test_only_the_core_and_the_plugins_are_installed():
-    for app in ("kuzbib_site.base", "events", "contests", "heroes_archive", "dynasties"):
+    for app in (
+        "kuzbib_site.base",
+        "events",
+        "contests",
+        "heroes_archive",
+        "dynasties",
+        "periodicals",
+    ):
         assert apps.is_installed(app)
     assert not apps.is_installed("kuzbib_site.home")
     ours = [name for name in sys.modules if name.startswith(("kuzbib_site.", "kuzbib_site"))]
@@ -61,6 +68,9 @@ def test_the_core_leaves_no_tables_of_our_site_pages():
         "dynasties_festivalpage",
         "dynasties_dynastypage",
         "dynasties_application",
+        "periodicals_issuepage",
+        "periodicals_scan",
+        "periodicals_holding",
     } <= tables
 
 
@@ -114,7 +124,7 @@ def host_site():
             end=now + datetime.timedelta(days=60),
             entry_prefix="ЧГ",
             max_age=99,
-            age_reference_date=now.date(),
+            age_reference_date=timezone.localdate(),
         )
     )
     Nomination.objects.create(contest=contest, title="Лучший клуб чтения")

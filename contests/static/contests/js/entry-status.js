@@ -17,7 +17,8 @@
       .then(function (state) {
         if (state && state.status !== status.getAttribute("data-status")) {
           status.setAttribute("data-status", state.status);
-          status.textContent = state.label;
+          // Written as the page writes it: «Готова к оценке», capitalised.
+          status.textContent = state.label.charAt(0).toUpperCase() + state.label.slice(1);
           var reason = document.querySelector(".entry-status-reason");
           if (reason) {
             reason.textContent = state.reason;
