@@ -56,6 +56,9 @@ DEFAULTS = {
             "password_reset": {"ip": 10, "email": 3},
             # A reader's correction of a periodical's line of text (no e-mail asked).
             "periodical_correction": {"ip": 60},
+            # Clips of a periodical's page, each cut from the master image when asked for: the
+            # one GET that is counted, being the one whose cost a client chooses.
+            "periodical_clip": {"ip": 600},
         },
     },
     # A request whose Content-Length is larger is refused with 413 before its body is read

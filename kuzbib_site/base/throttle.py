@@ -7,7 +7,8 @@ memory otherwise) and are raised atomically with ``cache.add`` + ``cache.incr``.
 :func:`hit_ip` when a POST arrives (before any validation, so a GET is never counted) and
 :func:`hit_email` once the form has cleaned an e-mail address; either returns a
 :class:`Refusal` when the limit is passed. :func:`refuse_form` then puts the message on the form
-and :func:`throttled` turns the rendered page into a 429 with ``Retry-After``.
+and :func:`throttled` turns the rendered page into a 429 with ``Retry-After``. One GET is
+counted too, the periodicals' clip image, whose cost (a crop of a master scan) the client chooses.
 
 Settings: ``KUZBIB_BASE["THROTTLE"]`` — ``ENABLED``, ``WINDOW_SECONDS``, ``TRUSTED_PROXY_DEPTH``
 and ``LIMITS`` (per form: ``{"ip": n, "email": n}``; a missing or zero limit is no limit).
@@ -49,9 +50,14 @@ class Refusal:
     retry_after: int  # seconds
 
     @property
+    def until(self):
+        """The local time the window ends, «14:05»."""
+        end = timezone.localtime(timezone.now() + datetime.timedelta(seconds=self.retry_after))
+        return time_format(end, "H:i")
+
+    @property
     def message(self):
-        until = timezone.localtime(timezone.now() + datetime.timedelta(seconds=self.retry_after))
-        return MESSAGE % {"time": time_format(until, "H:i")}
+        return MESSAGE % {"time": self.until}
 
 
 def client_ip(request):

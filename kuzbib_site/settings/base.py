@@ -491,6 +491,8 @@ KUZBIB_BASE = {
             "password_reset": _throttle_limits("password_reset", ip=10, email=3),
             # A reader's correction of a periodical's line of text (no e-mail asked).
             "periodical_correction": _throttle_limits("periodical_correction", ip=60, email=0),
+            # Clips of a periodical's page, each cut from the master image when asked for.
+            "periodical_clip": _throttle_limits("periodical_clip", ip=600, email=0),
         },
     },
     # A request whose Content-Length is larger is refused with 413 before its body is read

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from kuzbib_site.base import throttle
+
 from .. import corrections_query, iiif, reading, text
 from ..access import issue_access
 from ..models import IssuePage, Scan, TitlePage
@@ -25,6 +27,9 @@ from .iiif import cors, refused, service_url
 QUERY_MAX_LENGTH = 200
 #: Scans are numbered in a small integer; larger numbers are not looked for.
 MAX_PAGE_NUMBER = 32767
+#: The throttle's name of clip images (``KUZBIB_BASE["THROTTLE"]["LIMITS"]``): each is cut from
+#: the master image when asked for, so a client asking for thousands would keep a web worker busy.
+CLIP_THROTTLE = "periodical_clip"
 #: What the issue page needs of every page in the strip (never the texts).
 STRIP_FIELDS = ("id", "number", "width", "height", "tiled")
 
@@ -303,6 +308,14 @@ def clip_image(request, page, number, region):
     parsed_region = reading.parse_region(region, scan)
     if parsed_region is None or not scan.image:
         raise Http404
+    # Counted only for clips that would be cut (known page, valid region), before the work.
+    over = throttle.hit_ip(request, CLIP_THROTTLE)
+    if over:
+        message = _(
+            "Too many clips have been asked for from your address. Please try again after %(time)s."
+        ) % {"time": over.until}
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8")
+        return throttle.throttled(response, over)
     try:
         with scan.image.open("rb") as handle:
             body = reading.crop(handle, parsed_region)

@@ -124,6 +124,33 @@ def test_a_clip_has_a_stable_url_an_image_and_a_citation(client, issue):
         assert min(clip.convert("L").getdata()) < 80
 
 
+def test_clip_images_are_throttled_per_address(client, issue, settings):
+    from django.core.cache import cache
+
+    settings.KUZBIB_BASE = {
+        **settings.KUZBIB_BASE,
+        "THROTTLE": {
+            "ENABLED": True,
+            "WINDOW_SECONDS": 3600,
+            "LIMITS": {"periodical_clip": {"ip": 2}},
+        },
+    }
+    cache.clear()
+    image_url = f"{issue.url}klip/1/80-140-300-40/image/"
+    # Unknown regions are not counted: they cost nothing.
+    assert client.get(f"{issue.url}klip/1/1200-0-10-10/image/").status_code == 404
+    for _ in range(2):
+        assert client.get(image_url).status_code == 200
+    refused = client.get(image_url)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "Слишком много фрагментов" in refused.content.decode()
+    # The clip's page (no image cut) is not throttled.
+    assert client.get(f"{issue.url}klip/1/80-140-300-40/").status_code == 200
+    # Another address has its own count.
+    assert client.get(image_url, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
 def test_a_region_over_the_edge_is_cut_to_the_page(client, issue):
     response = client.get(f"{issue.url}klip/1/1000-1600-5000-5000/")
     assert response.status_code == 302
