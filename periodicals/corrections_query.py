@@ -16,7 +16,8 @@ def shown_lines_of(scans):
     ids = [getattr(scan, "pk", scan) for scan in scans]
     shown = {scan_id: {} for scan_id in ids}
     for (scan_id, line), proposed in accepted_lines(ids).items():
-        shown[scan_id][line] = proposed
+        if line:  # "": a line no longer on the page (``corrections.reanchor``)
+            shown[scan_id][line] = proposed
     return shown
 
 

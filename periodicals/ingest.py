@@ -71,7 +71,8 @@ from kuzbib_site.base.uploads import CHUNK, open_guarded_zip, safe_filename
 from . import alto, ocr, tiles
 from . import text as page_text
 from .conf import setting
-from .models import Correction, IssuePage, IssueUpload, Scan
+from .domain import corrections
+from .models import IssuePage, IssueUpload, Scan
 
 logger = logging.getLogger(__name__)
 
@@ -746,6 +747,9 @@ def process(scan_id):
         status=ScanStatus.DONE, updated_at=timezone.now(), **fields
     )
     scan = Scan.objects.filter(pk=scan_id).first()
+    if scan is not None and scan.alto:
+        # A page recognised again has new line ids: its readers' corrections follow their lines.
+        corrections.reanchor(scan)
     if scan is not None and page_cache.enabled():
         # Written by UPDATE (no signal): the issue's cached pages show the new page from now.
         page_cache_purge.changed_record(scan)
@@ -787,13 +791,10 @@ def recognise(scan, path):
             "error": _("The OCR program's output could not be read."),
         }
     plain = alto.plain_text(page)
-    corrected = Correction.objects.filter(
-        scan_id=scan.pk, status=Correction.Status.ACCEPTED
-    ).values_list("proposed", flat=True)
     return {
         "alto": data.decode("utf-8"),
         "text": plain,
-        "lemmas": page_text.page_lemmas(plain, list(corrected)),
+        "lemmas": page_text.page_lemmas(plain, corrections.corrected_texts(scan.pk)),
         "ocr_engine": ocr.version(),
         "ocr_seconds": time.monotonic() - started,
         "error": "",

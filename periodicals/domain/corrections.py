@@ -82,12 +82,63 @@ def current_text(scan, line_id, ocr=None):
 
 
 def history(scan, line_id):
-    """The line's corrections in the order they were suggested."""
+    """The line's corrections in the order they were suggested (none for a line that is no
+    longer on the page, see ``reanchor``)."""
+    if not line_id:
+        return []
     return list(
         Correction.objects.filter(scan=scan, line=line_id)
         .select_related("moderated_by")
         .order_by("created_at", "pk")
     )
+
+
+@transaction.atomic
+def reanchor(scan):
+    """Move the page's corrections to its new line ids after its text was recognised again.
+
+    OCR names lines by their place (``line_1_4``), so a new run may give a corrected line
+    another id, or give its id to another line: each corrected line is found again by the OCR
+    text it had (its first correction's ``original``: a line's text before any correction was
+    accepted), the first unclaimed line reading the same in the page's order. A line the new
+    OCR reads differently has no sure match: its corrections keep no line (``""``), are no longer
+    shown on the page, stay in the history of the admin, and their accepted text stays
+    searchable. Returns how many corrected lines changed id or lost their line."""
+    lines = ocr_lines(scan)
+    groups = {}
+    for pk, line, original in (
+        Correction.objects.select_for_update()
+        .filter(scan=scan)
+        .exclude(line="")
+        .order_by("created_at", "pk")
+        .values_list("pk", "line", "original")
+    ):
+        group = groups.setdefault(line, {"original": original, "pks": []})
+        group["pks"].append(pk)
+    if not groups:
+        return 0
+    # Lines that still read as before keep their id and are claimed first.
+    kept = {line for line, group in groups.items() if lines.get(line) == group["original"]}
+    claimed = set(kept)
+    moves = {}
+    for line, group in groups.items():
+        if line in kept:
+            continue
+        target = next(
+            (
+                new_id
+                for new_id, new_text in lines.items()
+                if new_text == group["original"] and new_id not in claimed
+            ),
+            "",
+        )
+        if target:
+            claimed.add(target)
+        moves[line] = target
+    # By primary keys read above, so that two lines trading ids cannot mix their corrections.
+    for line, target in moves.items():
+        Correction.objects.filter(pk__in=groups[line]["pks"]).update(line=target)
+    return len(moves)
 
 
 # --- A reader suggests ---------------------------------------------------------------------------
@@ -194,10 +245,19 @@ def _locked(correction, user):
     return locked
 
 
+def corrected_texts(scan_id):
+    """The accepted texts the page is also searched by: every corrected line's current text,
+    and those of lines no longer on the page (``reanchor``) — two queries."""
+    latest = accepted_lines([scan_id])
+    lost = Correction.objects.filter(scan_id=scan_id, status=Status.ACCEPTED, line="")
+    return [proposed for (_scan, line), proposed in sorted(latest.items()) if line] + list(
+        lost.order_by("pk").values_list("proposed", flat=True)
+    )
+
+
 def reindex(scan):
-    """``Scan.lemmas`` from the OCR text and every corrected line's current text."""
-    corrected = [proposed for _key, proposed in sorted(accepted_lines([scan.pk]).items())]
-    scan.lemmas = text.page_lemmas(scan.text, corrected)
+    """``Scan.lemmas`` from the OCR text and the page's ``corrected_texts``."""
+    scan.lemmas = text.page_lemmas(scan.text, corrected_texts(scan.pk))
     Scan.objects.filter(pk=scan.pk).update(lemmas=scan.lemmas)
 
 
@@ -205,6 +265,13 @@ def reindex(scan):
 def accept(correction, user):
     """The line now reads as the correction proposes; the page is searched by both texts."""
     locked = _locked(correction, user)
+    if not locked.line:
+        raise Refused(
+            _(
+                "This line is no longer on the page: the page was recognised again and reads "
+                "differently. Reject the correction."
+            )
+        )
     locked.status = Status.ACCEPTED
     locked.moderated_by = user
     locked.moderated_at = timezone.now()

@@ -5,8 +5,9 @@ title, an archive-wide editor, a superuser; nobody else."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
-from periodicals import text
+from periodicals import alto, corrections_query, text
 from periodicals.domain import corrections
 from periodicals.models import Correction, CorrectionModerator, Scan
 from tests.factories import LibraryFactory
@@ -192,3 +193,96 @@ def test_shown_lines_in_one_query(world, django_assert_num_queries):
     assert shown == {"line_1": "Шахта «Южная» выполнила план", "line_3": "библиотеки!"}
     with django_assert_num_queries(1):
         assert shown_lines_of([scan.pk, 999999]) == {scan.pk: shown, 999999: {}}
+
+
+def recognised_again(scan, lines):
+    """The page as a new OCR run wrote it: ``lines`` of (line id, words)."""
+    rows = [
+        (line_id, [(word, 50 + 150 * n, 100 + 40 * index, 140, 30) for n, word in enumerate(words)])
+        for index, (line_id, words) in enumerate(lines)
+    ]
+    scan.alto = alto.write(1200, 1700, rows).decode()
+    scan.save(update_fields=["alto"])
+    return corrections.reanchor(scan)
+
+
+def test_corrections_follow_their_lines_when_the_page_is_recognised_again(world):
+    scan, editor = world["scan"], world["editor"]
+    first = corrections.suggest(scan, "line_1", "Шахта «Северная» выполнила норму")
+    corrections.accept(first, editor)
+    third = corrections.suggest(scan, "line_3", "библиотеки прошёл вечер поэзии.")
+    corrections.accept(third, editor)
+    pending = corrections.suggest(scan, "line_3", "библиотеки прошёл вечер поэзии!")
+
+    # The new run numbers lines otherwise and gives «line_1» to what was the third line.
+    moved = recognised_again(
+        scan,
+        [
+            ("line_3", ["Шахта", "«Северная»", "выполнила", "план"]),
+            ("line_5", ["досрочно.", "В", "клубе", "го-"]),
+            ("line_1", ["родской", "библиотеки", "прошёл", "вечер."]),
+        ],
+    )
+
+    assert moved == 2
+    assert corrections_query.shown_lines(scan) == {
+        "line_3": "Шахта «Северная» выполнила норму",
+        "line_1": "библиотеки прошёл вечер поэзии.",
+    }
+    assert [c.pk for c in corrections.history(scan, "line_1")] == [third.pk, pending.pk]
+    assert corrections.current_text(scan, "line_5") == "досрочно. В клубе городской"
+    # Run once more with nothing changed: nothing moves.
+    assert corrections.reanchor(scan) == 0
+
+
+def test_a_line_the_new_run_reads_otherwise_loses_its_corrections_from_the_page(world):
+    scan, editor = world["scan"], world["editor"]
+    accepted = corrections.suggest(scan, "line_1", "Шахта «Северная» выполнила норму")
+    corrections.accept(accepted, editor)
+    pending = corrections.suggest(scan, "line_1", "Шахта «Северная» перевыполнила норму")
+    poetry = corrections.suggest(scan, "line_3", "библиотеки прошёл вечер поэзии.")
+    corrections.accept(poetry, editor)
+
+    recognised_again(
+        scan,
+        [
+            ("line_1", ["Шахта", "«Северная»", "выполнила", "план."]),
+            ("line_2", ["досрочно.", "В", "клубе", "городской"]),
+        ],
+    )
+
+    accepted.refresh_from_db()
+    pending.refresh_from_db()
+    assert accepted.line == "" and pending.line == ""
+    # The new OCR line is not mistaken for the corrected one.
+    assert corrections_query.shown_lines(scan) == {}
+    assert corrections.current_text(scan, "line_1") == "Шахта «Северная» выполнила план."
+    assert corrections.history(scan, "") == []
+    refused_with(
+        lambda: corrections.accept(pending, editor),
+        "This line is no longer on the page: the page was recognised again and reads "
+        "differently. Reject the correction.",
+    )
+    corrections.reject(pending, editor)
+    # The accepted texts of both lost lines stay searchable.
+    corrections.reindex(scan)
+    assert list(text.matching(Scan.objects.all(), "норма")) == [scan]
+    assert list(text.matching(Scan.objects.all(), "поэзия")) == [scan]
+
+
+def test_a_correction_admin_page_says_its_line_is_gone(world, client):
+    scan = world["scan"]
+    pending = corrections.suggest(scan, "line_2", "досрочно. В клубе городской!")
+    recognised_again(scan, [("line_1", ["Другой", "текст"])])
+    admin = UserFactory(username="главред", is_superuser=True)
+    client.force_login(admin)
+    response = client.get(reverse("periodicals_correction", args=[pending.pk]))
+    assert response.status_code == 200
+    assert (
+        in_site_language(
+            "page %(number)s; the line is no longer on the page (the page was recognised again and "
+            "reads differently)",
+            number=scan.number,
+        )
+        in response.content.decode()
+    )
