@@ -204,8 +204,30 @@ def test_a_librarian_edits_the_issues_held(editor_client, catalogue):
     assert "Line 1" in response.content.decode()
     listing = editor_client.get(reverse("periodicals_holdings:index"))
     assert listing.status_code == 200
-    assert "1958–1959" in listing.content.decode()
+    # № 1–3 are every issue of 1957 the archive knows: the years read as one range.
+    assert "1957–1959" in listing.content.decode()
     HoldingFactory(title=catalogue["other"], library=catalogue["regional"], summary="1890–1917")
     found = editor_client.get(reverse("periodicals_holdings:index"), {"q": "Губернские"})
     assert "1890–1917" in found.content.decode()
     assert "1958–1959" not in found.content.decode()
+
+
+def test_the_listing_states_holdings_against_the_known_issues(
+    editor_client, catalogue, django_assert_max_num_queries
+):
+    # The title's known issues of 1957 are № 1–3: holding them all is 1957 in full.
+    full = HoldingFactory(title=catalogue["title"], library=catalogue["central"])
+    for number in ("1", "2", "3"):
+        HeldIssueFactory(holding=full, year=1957, number=number)
+    part = HoldingFactory(title=catalogue["title"], library=catalogue["regional"])
+    HeldIssueFactory(holding=part, year=1957, number="1")
+    url = reverse("periodicals_holdings:index")
+    editor_client.get(url)  # the session and the admin's menus, counted once
+    with django_assert_max_num_queries(20):
+        page = soup_of(editor_client.get(url))
+    rows = {
+        row.select("td")[1].get_text(strip=True): row.select("td")[2].get_text(strip=True)
+        for row in page.select("main table.listing tbody tr")
+    }
+    assert rows[str(catalogue["central"])] == "1957"
+    assert rows[str(catalogue["regional"])] == f"1957 ({summary.incomplete_mark()})"
