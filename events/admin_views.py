@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from kuzbib_site.base import dates
+from kuzbib_site.base.admin_views import AdminPageMixin
 
 from . import documents, proceedings
 from .domain import proposal as proposals
 from .models import EVENT_TIMEZONE, ConferencePage, Proposal, Registration
 
 
-class ProceedingsBuildView(WagtailAdminTemplateMixin, TemplateView):
+class ProceedingsBuildView(AdminPageMixin, TemplateView):
     """Confirm (GET) and queue (POST) a rebuild of a conference's proceedings; for users who may
     edit the conference page."""
 
@@ -70,7 +70,7 @@ class ProposalDecisionForm(forms.Form):
         return cleaned
 
 
-class ProposalDecisionView(WagtailAdminTemplateMixin, FormView):
+class ProposalDecisionView(AdminPageMixin, FormView):
     """Accept a proposal into a session of its conference that the user may edit, or decline it,
     with a message that is e-mailed to the author. For editors of the conference and leaders of
     the proposal's section, never for the proposal's own author."""
@@ -145,7 +145,7 @@ def can_print_participants(user, conference):
     )
 
 
-class ParticipantDocumentView(WagtailAdminTemplateMixin, TemplateView):
+class ParticipantDocumentView(AdminPageMixin, TemplateView):
     """A PDF about a conference's participants, as a download. GET only: nothing is written.
     Rendered in the request (see ``events/documents.py`` for the sizes that is fine for)."""
 

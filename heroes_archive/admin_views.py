@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from kuzbib_site.base.admin_views import AdminPageMixin
 from kuzbib_site.base.uploads import spooled
 
 from . import columns, exports, importer
@@ -96,7 +97,7 @@ class UploadForm(forms.Form):
         return uploaded
 
 
-class ImportsView(WagtailAdminTemplateMixin, FormView):
+class ImportsView(AdminPageMixin, FormView):
     """The upload form, the template's columns and the latest imports."""
 
     template_name = "heroes_archive/admin/imports.html"

@@ -27,6 +27,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from kuzbib_site.base.admin_views import AdminPageMixin
+
 from . import alto
 from .domain import corrections
 from .models import Correction, CorrectionModerator, TitlePage
@@ -59,7 +61,7 @@ def _line_clip(correction):
     return clip_url(correction.scan.issue.url, correction.scan, line) if line else ""
 
 
-class CorrectionsView(WagtailAdminTemplateMixin, TemplateView):
+class CorrectionsView(AdminPageMixin, TemplateView):
     """The corrections waiting for the user's decision, oldest first."""
 
     template_name = "periodicals/admin/corrections.html"

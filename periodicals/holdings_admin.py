@@ -33,6 +33,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from kuzbib_site.base.admin_views import AdminPageMixin
 from kuzbib_site.base.models import Library
 
 from . import holdings_import, summary
@@ -192,7 +193,7 @@ class UploadForm(forms.Form):
         return uploaded
 
 
-class ImportsView(WagtailAdminTemplateMixin, FormView):
+class ImportsView(AdminPageMixin, FormView):
     """The upload form and the latest imports."""
 
     template_name = "periodicals/admin/holdings_imports.html"
