@@ -7,8 +7,10 @@ form is throttled; the line's history publishes accepted corrections only; bound
 import re
 
 import pytest
+from django.utils import translation
 from django.utils.html import escape
 
+from kuzbib_site.base import dates
 from periodicals.domain import corrections
 from periodicals.models import Correction, CorrectionModerator, IssuePage, Scan
 from tests.factories import LibraryFactory
@@ -213,6 +215,10 @@ def test_the_history_publishes_accepted_corrections_only(
     assert "Шахта «Северная» выполнила план<" in page  # the OCR's text
     assert "Шахта «Северная» выполнила план.<" in page and "Н. К." in page
     assert "Спам" not in page and "Отклонённый" not in page
+    # The day it was accepted, through the one date helper («1 декабря 2026 г.»).
+    first.refresh_from_db()
+    with translation.override("ru"):
+        assert f", {dates.day(first.moderated_at)}</p>" in page
     # The form starts from the accepted text.
     assert "выполнила план.</textarea>" in client.get(form_url(issue)).content.decode()
 
