@@ -17,10 +17,8 @@ What the repository serves:
 """
 
 import datetime
-import re
 
-from django.db.models import DateTimeField, Prefetch, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -70,33 +68,15 @@ class Repository(protocol.Repository):
 
     def records(self):
         """The live, public heroes of the site, each with its ``oai_datestamp``."""
-        return (
-            HeroPage.objects.live()
-            .public()
-            .descendant_of(self.site.root_page)
-            .annotate(
-                oai_datestamp=Coalesce(
-                    "last_published_at",
-                    "first_published_at",
-                    "latest_revision_created_at",
-                    Value(UNKNOWN_DATESTAMP, output_field=DateTimeField()),
-                )
-            )
-        )
+        return protocol.published_pages(HeroPage, self.site)
 
     def index_pages(self):
         return HeroIndexPage.objects.live().descendant_of(self.site.root_page)
 
     def sets(self):
         records = self.records()
-        from kuzbib_site.base.models import Municipality  # noqa: PLC0415 — the core's directory
-
-        municipalities = Municipality.objects.filter(
-            pk__in=records.filter(municipality__isnull=False).values("municipality")
-        ).order_by("name")
         industries = set(records.order_by().values_list("industry", flat=True).distinct())
-        found = [("municipality", _("Heroes by municipality"))]
-        found += [(f"municipality:{m.pk}", m.name) for m in municipalities]
+        found = protocol.municipality_sets(records, _("Heroes by municipality"))
         found.append(("industry", _("Heroes by industry")))
         found += [
             (f"industry:{value}", capfirst(label))
@@ -109,11 +89,8 @@ class Repository(protocol.Repository):
         """The records of a set; none for a set the repository does not have."""
         kind, _colon, value = spec.partition(":")
         if kind == "municipality":
-            if not value:
-                return queryset.filter(municipality__isnull=False)
-            if re.fullmatch(r"[1-9][0-9]{0,9}", value):
-                return queryset.filter(municipality_id=int(value))
-        elif kind == "industry":
+            return protocol.in_municipality_set(queryset, value)
+        if kind == "industry":
             if not value:
                 return queryset.exclude(industry="")
             if value in Industry.values:

@@ -15,14 +15,11 @@ periodicals' repository, at ``/oai/periodicals/`` (``periodicals.oai_urls``).
 import re
 import xml.etree.ElementTree as ElementTree  # noqa: S405 — pymarc's output, not parsing input
 
-from django.db.models import DateTimeField, Value
-from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from kuzbib_site.base import oai as protocol
-from kuzbib_site.base.models import Municipality
 
 from .conf import setting
 from .models import Holding, PeriodicalsIndexPage, TitlePage
@@ -65,39 +62,18 @@ class Repository(protocol.Repository):
         return int(found.group(1)) if found else None
 
     def records(self):
-        return (
-            TitlePage.objects.live()
-            .public()
-            .descendant_of(self.site.root_page)
-            .annotate(
-                oai_datestamp=Coalesce(
-                    "last_published_at",
-                    "first_published_at",
-                    "latest_revision_created_at",
-                    Value(protocol.UNKNOWN_DATESTAMP, output_field=DateTimeField()),
-                )
-            )
-        )
+        return protocol.published_pages(TitlePage, self.site)
 
     def index_pages(self):
         return PeriodicalsIndexPage.objects.live().descendant_of(self.site.root_page)
 
     def sets(self):
-        municipalities = Municipality.objects.filter(
-            pk__in=self.records().filter(municipality__isnull=False).values("municipality")
-        ).order_by("name")
-        return [
-            ("municipality", _("Periodicals by municipality")),
-            *((f"municipality:{m.pk}", m.name) for m in municipalities),
-        ]
+        return protocol.municipality_sets(self.records(), _("Periodicals by municipality"))
 
     def in_set(self, queryset, spec):
         kind, _colon, value = spec.partition(":")
         if kind == "municipality":
-            if not value:
-                return queryset.filter(municipality__isnull=False)
-            if re.fullmatch(r"[1-9][0-9]{0,9}", value):
-                return queryset.filter(municipality_id=int(value))
+            return protocol.in_municipality_set(queryset, value)
         return queryset.none()
 
     def set_specs(self, title):

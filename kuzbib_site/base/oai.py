@@ -31,7 +31,8 @@ from functools import cached_property
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.db.models import Min
+from django.db.models import DateTimeField, Min, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -217,6 +218,48 @@ class Repository:
 
     def token_seconds(self):
         return self.setting("OAI_TOKEN_SECONDS")
+
+
+# -- What repositories of pages share -------------------------------------------------------------
+
+
+def published_pages(model, site):
+    """The live, public pages of ``model`` on ``site``, each with its ``oai_datestamp``: when it
+    was last published (the epoch for a page that never was)."""
+    return (
+        model.objects.live()
+        .public()
+        .descendant_of(site.root_page)
+        .annotate(
+            oai_datestamp=Coalesce(
+                "last_published_at",
+                "first_published_at",
+                "latest_revision_created_at",
+                Value(UNKNOWN_DATESTAMP, output_field=DateTimeField()),
+            )
+        )
+    )
+
+
+def municipality_sets(records, name):
+    """The set «municipality» (named ``name``) and one set per municipality ``records`` (with a
+    ``municipality`` of the core's directory) name, by the municipality's name."""
+    from .models import Municipality  # noqa: PLC0415 — the models import the protocol's users
+
+    municipalities = Municipality.objects.filter(
+        pk__in=records.filter(municipality__isnull=False).values("municipality")
+    ).order_by("name")
+    return [("municipality", name), *((f"municipality:{m.pk}", m.name) for m in municipalities)]
+
+
+def in_municipality_set(queryset, value):
+    """The records of set «municipality» (``value`` empty) or «municipality:<pk>»; none for a
+    value that is not a directory number."""
+    if not value:
+        return queryset.filter(municipality__isnull=False)
+    if re.fullmatch(r"[1-9][0-9]{0,9}", value):
+        return queryset.filter(municipality_id=int(value))
+    return queryset.none()
 
 
 def dublin_core(parent, pairs):
