@@ -9,7 +9,8 @@ translated as a sentence of its own.
 
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import BaseChildFormSet
-from wagtail.admin.panels import InlinePanel, MultipleChooserPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultipleChooserPanel
+from wagtail.models import Orderable
 
 
 class AddLabelMixin:
@@ -47,3 +48,20 @@ class ChosenItemsPanel(AddLabelMixin, MultipleChooserPanel):
 
     class BoundPanel(MultipleChooserPanel.BoundPanel):
         template_name = "events/panels/multiple_chooser_panel.html"
+
+
+class ChosenPerson(Orderable):
+    """A person picked into a list with ``ChosenItemsPanel`` (a section's members, a session's
+    moderators, a talk's speakers), in the order the editor put them. A subclass adds its
+    ``ParentalKey``, the ``person`` key with its own label, and the constraint that keeps a
+    person once in its list."""
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return str(self.person)

@@ -19,7 +19,7 @@ from wagtail.search import index
 from kuzbib_site.base.models import Person
 
 from .base import RICH
-from .choosers import ChosenItemsPanel, ItemsPanel
+from .choosers import ChosenItemsPanel, ChosenPerson, ItemsPanel
 from .resolutions import ResolutionItem
 from .sessions import SectionSessionPage
 
@@ -153,7 +153,7 @@ class SectionPage(Page):
         return context
 
 
-class SectionMember(Orderable):
+class SectionMember(ChosenPerson):
     """A member of a section, in the order the editor put them."""
 
     section = ParentalKey(SectionPage, on_delete=models.CASCADE, related_name="member_links")
@@ -161,19 +161,12 @@ class SectionMember(Orderable):
         Person, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
     )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
-        ordering = ["sort_order", "pk"]
+    class Meta(ChosenPerson.Meta):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["section", "person"], name="one_link_per_member")
         ]
-
-    def __str__(self):
-        return str(self.person)
 
 
 class WorkingGroup(Orderable):

@@ -18,7 +18,7 @@ from kuzbib_site.base.models import Person
 
 from ..calendar import event_jsonld
 from .base import RICH, CoverImageMixin, EventMixin
-from .choosers import ChosenItemsPanel, ItemsPanel
+from .choosers import ChosenItemsPanel, ChosenPerson, ItemsPanel
 
 
 class SectionSessionPage(RoutablePageMixin, EventMixin, CoverImageMixin, Page):
@@ -178,7 +178,7 @@ class Talk(Orderable, ClusterableModel):
         return [link.person for link in self.speaker_links.all()]
 
 
-class SessionModerator(Orderable):
+class SessionModerator(ChosenPerson):
     """A moderator of a section session, in the order the editor put them."""
 
     session = ParentalKey(
@@ -188,22 +188,15 @@ class SessionModerator(Orderable):
         Person, verbose_name=_("moderator"), on_delete=models.CASCADE, related_name="+"
     )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
-        ordering = ["sort_order", "pk"]
+    class Meta(ChosenPerson.Meta):
         verbose_name = _("moderator")
         verbose_name_plural = _("moderators")
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="one_link_per_moderator")
         ]
 
-    def __str__(self):
-        return str(self.person)
 
-
-class TalkSpeaker(Orderable):
+class TalkSpeaker(ChosenPerson):
     """A speaker of a talk, in the order the editor put them (the first presents it)."""
 
     talk = ParentalKey(Talk, on_delete=models.CASCADE, related_name="speaker_links")
@@ -211,16 +204,9 @@ class TalkSpeaker(Orderable):
         Person, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
     )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        # Links made outside the editor (the many-to-many's add()) have no order: oldest first.
-        ordering = ["sort_order", "pk"]
+    class Meta(ChosenPerson.Meta):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
         constraints = [
             models.UniqueConstraint(fields=["talk", "person"], name="one_link_per_speaker")
         ]
-
-    def __str__(self):
-        return str(self.person)
